@@ -1,0 +1,3 @@
+from routerlint.cli import main
+
+main()

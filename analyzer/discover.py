@@ -1,0 +1,158 @@
+"""Which files make up the app, where the project root is, and each file's module name."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+# Folders that are never part of the app: environments, caches, build output, VCS.
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules",
+    "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".routerlint_cache", "site-packages", ".eggs", "*.egg-info", "htmlcov",
+)
+
+
+class UsageError(Exception):
+    """A mistake in how routerlint was called (bad path, bad option): exit code 2."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # relative to the project root, with "/"
+    module: str  # dotted module name ("app.routers.users"; "app" for app/__init__.py)
+    is_package: bool
+
+
+@dataclass
+class Project:
+    root: Path
+    source_roots: List[Path]
+    files: List[SourceFile] = field(default_factory=list)
+    problems: List[Tuple[str, str]] = field(default_factory=list)  # (rel path, message)
+    excludes: Tuple[str, ...] = DEFAULT_EXCLUDES
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def source_file(self, path: Path) -> Optional[SourceFile]:
+        """The module a .py file is imported as, from the deepest source root holding it."""
+        for root in self.source_roots:
+            try:
+                parts = list(path.relative_to(root).parts)
+            except ValueError:
+                continue
+            is_package = parts[-1] == "__init__.py"
+            parts[-1] = parts[-1][:-3]
+            if is_package:
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                return SourceFile(path, self.rel(path), ".".join(parts), is_package)
+            return None
+        return None
+
+    def locate(self, module: str) -> Tuple[Optional[Path], bool]:
+        """(file, is_namespace_dir) for an internal module, located as CPython's PathFinder
+        would in the source roots: a regular package or module wins over a namespace folder."""
+        parts = module.split(".")
+        namespace = None
+        for root in self.source_roots:
+            base = root.joinpath(*parts)
+            init = base / "__init__.py"
+            if init.is_file():
+                return init, False
+            module_file = base.with_name(parts[-1] + ".py")
+            if module_file.is_file():
+                return module_file, False
+            if namespace is None and base.is_dir() and not self.excluded(base):
+                namespace = base
+        return (namespace, True) if namespace is not None else (None, False)
+
+    def excluded(self, path: Path) -> bool:
+        return any(fnmatch.fnmatch(part, pattern)
+                   for part in path.relative_to(self.root).parts for pattern in self.excludes)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding pyproject.toml, setup.py/cfg or .git."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return here
+
+
+def source_roots(root: Path, configured: Sequence[str] = ()) -> List[Path]:
+    """Where top-level packages live: configured `src` entries, else `src/` (when it is not a
+    package itself) and the root. Deepest first, so a file belongs to the right one."""
+    if configured:
+        roots = [(root / entry).resolve() for entry in configured]
+    else:
+        roots = [root]
+        src = root / "src"
+        if src.is_dir() and not (src / "__init__.py").exists():
+            roots.insert(0, src)
+    return sorted(roots, key=lambda p: len(p.parts), reverse=True)
+
+
+def discover(paths: Sequence[str], src: Sequence[str] = (),
+             extra_excludes: Iterable[str] = ()) -> Project:
+    """The project the paths belong to, and every .py file under them (excludes applied)."""
+    resolved = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or directory")
+        resolved.append(path.resolve())
+    root = find_root(resolved[0])
+    project = Project(root, source_roots(root, src),
+                      excludes=DEFAULT_EXCLUDES + tuple(extra_excludes))
+    seen: Dict[Path, None] = {}
+    for path in resolved:
+        if path.is_file():
+            if path.suffix == ".py":
+                seen[path] = None
+            continue
+        for file in _walk(path, project):
+            seen[file] = None
+    for path in seen:
+        source = project.source_file(path)
+        if source is None:
+            project.problems.append((project.rel(path), "not importable: its path is not a "
+                                     "valid dotted module name under a source root"))
+        else:
+            project.files.append(source)
+    project.files.sort(key=lambda f: f.rel)
+    return project
+
+
+def _walk(top: Path, project: Project) -> Iterable[Path]:
+    """Every .py file below `top`, skipping excluded folders, venvs and symlink loops."""
+    visited = set()
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True,
+                                                onerror=lambda e: project.problems.append(
+                                                    (project.rel(Path(e.filename or top)),
+                                                     f"cannot read: {e.strerror}"))):
+        here = Path(dirpath)
+        real = os.path.realpath(dirpath)
+        if real in visited:  # a symlink loop or a second link to the same folder
+            dirnames[:] = []
+            continue
+        visited.add(real)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not any(fnmatch.fnmatch(d, pattern) for pattern in project.excludes)
+            and not (here / d / "pyvenv.cfg").exists()
+        )
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                yield here / name

@@ -1,0 +1,227 @@
+"""Per-file facts: what a module does, in order, when Python imports it.
+
+The scanner produces these from source; the simulation replays them. They are plain data so
+that a cache can store them as JSON (never pickle: a cache file must not be able to run code).
+Lines are 1-based, columns 0-based (as in LibCST); reporters add 1 to columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
+
+# A string expression the simulation may evaluate: ("lit", "a.b") | ("var", "name") |
+# ("fmt", [part, ...]) where a part is a literal str or ("var", "name").  None: unknown.
+StrExpr = Any
+
+
+@dataclass
+class Import:
+    """`import a.b [as c]` (one event per alias) or `from [..]a import x [as y], ...`."""
+
+    kind: ClassVar[str] = "import"
+    line: int
+    col: int
+    module: str  # as written, without leading dots; "" for `from . import x`
+    level: int = 0  # leading dots of a relative import
+    names: Optional[List[Tuple[str, Optional[str]]]] = None  # from-import names; ["*"] for star
+    asname: Optional[str] = None  # `import a.b as c`
+
+
+@dataclass
+class Assign:
+    """A top-level binding: `x = ...`, `x: T = ...`, `def`-less names. Keeps what matters."""
+
+    kind: ClassVar[str] = "assign"
+    line: int
+    col: int
+    names: List[str]
+    call: Optional[str] = None  # dotted callee when the value is a call: "declarative_base"
+    call_args: List[Optional[str]] = field(default_factory=list)  # positional args, dotted
+    call_kwargs: Dict[str, Optional[str]] = field(default_factory=dict)
+    ref: Optional[str] = None  # dotted name when the value is a name: `Model = db.Base`
+    strings: Optional[List[str]] = None  # a literal list/tuple/set of str, or dict's str keys
+    table: Optional["TableCall"] = None  # `t = Table("x", metadata, ...)`
+
+
+@dataclass
+class TableCall:
+    """`Table("name", metadata, ...)`: registers a table on that MetaData when it runs."""
+
+    kind: ClassVar[str] = "table"
+    line: int
+    col: int
+    name: Optional[str]
+    metadata: Optional[str]  # dotted expression of the MetaData argument
+    schema: Optional[str] = None
+    extend_existing: bool = False
+
+
+@dataclass
+class ClassDef:
+    """A class statement, with what SQLAlchemy's declarative machinery reads at definition."""
+
+    kind: ClassVar[str] = "class"
+    line: int
+    col: int
+    name: str
+    bases: List[Optional[str]]  # dotted names; None where not a plain name
+    keywords: Dict[str, Optional[str]] = field(default_factory=dict)  # table=True, metaclass=
+    decorators: List[str] = field(default_factory=list)
+    tablename: Optional[str] = None
+    tablename_dynamic: bool = False  # __tablename__ computed (declared_attr, expression)
+    schema: Optional[str] = None
+    extend_existing: bool = False  # extend_existing or keep_existing in __table_args__
+    abstract: bool = False
+    has_table: bool = False  # `__table__ = Table(...)` (its own TableCall is in `table`)
+    table: Optional[TableCall] = None
+    metadata_call: Optional[str] = None  # `metadata = MetaData()` in the class body
+    table_line: Optional[int] = None  # line of __tablename__ in the body
+
+
+@dataclass
+class Call:
+    """A top-level call statement: `app.include_router(users.router)`, `create_app()`."""
+
+    kind: ClassVar[str] = "call"
+    line: int
+    col: int
+    func: str
+    args: List[Optional[str]] = field(default_factory=list)
+
+
+@dataclass
+class DynamicImport:
+    """`importlib.import_module(<str>)` / `__import__(<str>)` with a name we may evaluate."""
+
+    kind: ClassVar[str] = "dynamic_import"
+    line: int
+    col: int
+    name: StrExpr
+    package: StrExpr = None
+    binds: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Bind:
+    """Other top-level bindings (loop targets, `with ... as x`, augmented assignment)."""
+
+    kind: ClassVar[str] = "bind"
+    line: int
+    names: List[str]
+
+
+@dataclass
+class FunctionDef:
+    """A function definition; its body runs only when called (lazy imports live here)."""
+
+    kind: ClassVar[str] = "function"
+    line: int
+    col: int
+    name: str
+    body: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class Handler:
+    kind: ClassVar[str] = "handler"
+    line: int
+    types: List[str]  # dotted exception names; [] for a bare `except:`
+    body: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class Try:
+    """try/except (or `with suppress(...)`): handlers decide which failures are caught."""
+
+    kind: ClassVar[str] = "try"
+    line: int
+    body: List[Any]
+    handlers: List[Handler] = field(default_factory=list)
+    orelse: List[Any] = field(default_factory=list)
+    finalbody: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class If:
+    """An `if`; `test` is True/False when known statically (TYPE_CHECKING, versions), else None."""
+
+    kind: ClassVar[str] = "if"
+    line: int
+    test: Optional[bool]
+    body: List[Any] = field(default_factory=list)
+    orelse: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class Loop:
+    """A for/while loop or a plain `with` block. For a `for` over known strings, `items`."""
+
+    kind: ClassVar[str] = "loop"
+    line: int
+    target: Optional[str] = None
+    items: Optional[List[str]] = None  # the literal strings iterated over, when known
+    iter_ref: Optional[str] = None  # dotted name iterated over (`for n in ROUTERS`)
+    body: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class SyntaxIssue:
+    """CPython's verdict on a file it refuses to compile; such a module runs nothing."""
+
+    kind: ClassVar[str] = "syntax"
+    code: str  # RL100 / RL101 / RL102
+    line: int
+    col: int  # 1-based, as CPython reports
+    message: str
+    end_line: Optional[int] = None
+    end_col: Optional[int] = None
+
+
+@dataclass
+class ModuleFacts:
+    kind: ClassVar[str] = "module"
+    lines: int
+    events: List[Any] = field(default_factory=list)
+    syntax: Optional[SyntaxIssue] = None
+    all_names: Optional[List[str]] = None  # literal __all__, when there is one
+    has_getattr: bool = False  # module-level __getattr__: any name may exist
+    suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([]: all)
+
+
+_KINDS = {
+    cls.kind: cls
+    for cls in (Import, Assign, TableCall, ClassDef, Call, DynamicImport, Bind, FunctionDef,
+                Handler, Try, If, Loop, SyntaxIssue, ModuleFacts)
+}
+
+
+def to_json(obj: Any) -> Any:
+    """Facts to JSON-ready data: {"k": kind, field: value, ...}."""
+    if dataclasses.is_dataclass(obj):
+        data = {"k": obj.kind}
+        for f in dataclasses.fields(obj):
+            data[f.name] = to_json(getattr(obj, f.name))
+        return data
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_json(v) for k, v in obj.items()}
+    return obj
+
+
+def from_json(data: Any) -> Any:
+    """The inverse of :func:`to_json`; raises KeyError/TypeError on foreign data."""
+    if isinstance(data, dict):
+        kind = data.get("k")
+        if kind is None:
+            return {k: from_json(v) for k, v in data.items()}
+        cls = _KINDS[kind]
+        obj = cls(**{k: from_json(v) for k, v in data.items() if k != "k"})
+        if cls is ModuleFacts:
+            obj.suppressions = {int(k): v for k, v in obj.suppressions.items()}
+        return obj
+    if isinstance(data, list):
+        return [from_json(x) for x in data]
+    return data

@@ -1,0 +1,87 @@
+"""Output formats over the one Report model: text for people, JSON as a versioned contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, Dict
+
+from routerlint.report import Diagnostic, Report
+
+JSON_VERSION = 1
+
+
+def _diagnostic_json(d: Diagnostic) -> dict:
+    data = {
+        "code": d.code, "name": d.name, "severity": d.severity, "path": d.path,
+        "line": d.line, "column": d.column, "end_line": d.end_line,
+        "end_column": d.end_column, "message": d.message, "fix": d.fix,
+        "related": [{"path": r.path, "line": r.line, "message": r.message} for r in d.related],
+    }
+    if d.chain:
+        data["chain"] = d.chain
+    return data
+
+
+def to_json(report: Report) -> str:
+    data = {
+        "version": JSON_VERSION,
+        "diagnostics": [_diagnostic_json(d) for d in report.diagnostics],
+        "routers": [
+            {
+                "module": r.module, "path": r.path, "loads": r.loads,
+                "order_dependent": r.order_dependent, "alone": r.alone,
+                "cause": None if r.cause is None else {
+                    "code": r.cause.code, "path": r.cause.path, "line": r.cause.line,
+                    "message": r.cause.message},
+                "chain": r.chain,
+            }
+            for r in report.routers
+        ],
+        "app": None if report.entry is None else {
+            "module": report.entry, "starts": report.entry_fails is None,
+            "cause": None if report.entry_fails is None else {
+                "code": report.entry_fails.code, "path": report.entry_fails.path,
+                "line": report.entry_fails.line, "message": report.entry_fails.message},
+        },
+        "summary": {
+            "files": report.files, "lines": report.lines, "routers": len(report.routers),
+            "failing": len(report.failing), "errors": report.count("error"),
+            "warnings": report.count("warning"), "seconds": round(report.seconds, 3),
+            "python": report.python,
+        },
+    }
+    return json.dumps(data, indent=2)
+
+
+def to_text(report: Report) -> str:
+    out = []
+    for d in report.diagnostics:
+        out.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+        for hop in _chain(d):
+            out.append(f"    {hop}")
+        for related in d.related:
+            if d.code != "RL300":
+                out.append(f"    {related.message}: {related.path}:{related.line}")
+        out.append(f"    fix: {d.fix}")
+    if report.entry_fails is not None:
+        cause = report.entry_fails
+        out.append(f"app '{report.entry}' does not start: {cause.path}:{cause.line}: "
+                   f"{cause.code} {cause.message}")
+    loading = len(report.routers) - len(report.failing)
+    out.append(
+        f"Routers: {len(report.routers)} found, {loading} load, {len(report.failing)} fail.  "
+        f"Diagnostics: {report.count('error')} errors, {report.count('warning')} warnings.  "
+        f"({report.files:,} files, {report.seconds:.2f} s)"
+    )
+    return "\n".join(out)
+
+
+def _chain(d: Diagnostic):
+    if not d.chain:
+        return []
+    cause = d.related[0] if d.related else None
+    tail = f" {cause.message.replace('root cause: ', '')}" if cause else ""
+    return [" -> ".join(d.chain) + tail]
+
+
+FORMATS: Dict[str, Callable[[Report], str]] = {"text": to_text, "json": to_json}

@@ -1,0 +1,74 @@
+"""The one result model every output format reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+
+@dataclass
+class Related:
+    path: str
+    line: int
+    message: str
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    severity: str  # "error" | "warning"
+    path: str  # relative to the project root, "/"-separated
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+    fix: str
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+    related: List[Related] = field(default_factory=list)
+    chain: List[str] = field(default_factory=list)  # RL300: "module:line" hops to the cause
+    symbol: str = ""  # what it is about (router, table, module, name): for fingerprints
+
+    @property
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+@dataclass
+class Cause:
+    code: str
+    path: str
+    line: int
+    message: str
+
+
+@dataclass
+class RouterResult:
+    module: str
+    path: str
+    line: int
+    loads: bool
+    cause: Optional[Cause] = None
+    chain: List[str] = field(default_factory=list)  # module names, router first
+    order_dependent: bool = False
+    alone: bool = False  # judged alone (not reached from the app's entry point)
+
+
+@dataclass
+class Report:
+    root: str
+    diagnostics: List[Diagnostic]
+    routers: List[RouterResult]
+    files: int
+    lines: int
+    seconds: float
+    entry: Optional[str] = None
+    python: Optional[str] = None
+    entry_fails: Optional[Cause] = None
+
+    @property
+    def failing(self) -> List[RouterResult]:
+        return [r for r in self.routers if not r.loads]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)

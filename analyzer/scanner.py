@@ -1,0 +1,445 @@
+"""One LibCST pass per file: source bytes in, ModuleFacts out.
+
+The walk is hand-written rather than a CSTVisitor: it descends only into what runs at import
+time (top level, class bodies, try/if/loop blocks) plus function bodies for lazy imports and
+app factories, which keeps the scan close to the bare parse cost (see positions.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from routerlint.facts import (
+    Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
+    ModuleFacts, SyntaxIssue, TableCall, Try,
+)
+from routerlint.positions import statement_starts
+from routerlint.syntax import compile_verdict
+
+Version = Tuple[int, int]
+
+_SUPPRESSION = re.compile(
+    r"#\s*(?:noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
+    r"|routerlint:\s*ignore(?:\[(?P<ignore>[^\]]*)\])?)",
+    re.IGNORECASE,
+)
+
+
+def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> ModuleFacts:
+    """Facts for one file. A file CPython rejects gets only its SyntaxIssue: it runs nothing."""
+    lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
+    facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
+    facts.syntax = compile_verdict(source, filename)
+    if facts.syntax is not None:
+        facts.events = _routers_by_text(source)
+        return facts
+    try:
+        module = cst.parse_module(source)
+    except Exception as exc:  # CPython accepts it, LibCST does not: say so, never crash
+        facts.syntax = SyntaxIssue(
+            code="RL100", line=getattr(exc, "raw_line", 1) or 1,
+            col=(getattr(exc, "raw_column", 0) or 0) + 1,
+            message=f"LibCST cannot parse this file ({str(exc).splitlines()[0]}); "
+                    "CPython can, so please report it to routerlint")
+        return facts
+    walker = _Walker(statement_starts(module), target, facts)
+    facts.events = walker.block(module.body)
+    return facts
+
+
+_ROUTER_ASSIGN = re.compile(rb"^([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?=\s*(?:[\w.]+\.)?APIRouter\(",
+                            re.MULTILINE)
+
+
+def _routers_by_text(source: bytes) -> list:
+    """A file CPython rejects has no facts, yet a router in it still exists (and fails)."""
+    return [Assign(source.count(b"\n", 0, m.start()) + 1, 0, [m.group(1).decode()],
+                   call="APIRouter") for m in _ROUTER_ASSIGN.finditer(source)]
+
+
+def _suppressions(source: bytes) -> Dict[int, List[str]]:
+    if b"noqa" not in source and b"routerlint:" not in source:
+        return {}
+    found: Dict[int, List[str]] = {}
+    text = source.decode("utf-8", "replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        if "#" not in line:
+            continue
+        for match in _SUPPRESSION.finditer(line):
+            codes = match.group("noqa") or match.group("ignore") or ""
+            found.setdefault(number, []).extend(re.findall(r"[A-Za-z]+[0-9]+", codes.upper()))
+    return found
+
+
+def dotted(node: Optional[cst.CSTNode]) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def literal_str(node: Optional[cst.CSTNode]) -> Optional[str]:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def str_expr(node: Optional[cst.CSTNode]):
+    """A string-valued expression the simulation can evaluate with known variables."""
+    text = literal_str(node)
+    if text is not None:
+        return ("lit", text)
+    if isinstance(node, cst.Name):
+        return ("var", node.value)
+    if isinstance(node, cst.FormattedString):
+        parts: list = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+            elif (isinstance(part, cst.FormattedStringExpression) and part.format_spec is None
+                  and part.conversion is None and dotted(part.expression)):
+                parts.append(("var", dotted(part.expression)))
+            else:
+                return None
+        return ("fmt", parts)
+    if isinstance(node, cst.BinaryOperation):
+        left, right = str_expr(node.left), str_expr(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.operator, cst.Add):
+            return ("fmt", _parts(left) + _parts(right))
+        if isinstance(node.operator, cst.Modulo) and left[0] == "lit" and left[1].count("%s") == 1:
+            before, after = left[1].split("%s")
+            return ("fmt", [before, right, after])
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "format" and len(node.args) == 1):
+        template = literal_str(node.func.value)
+        value = str_expr(node.args[0].value)
+        if template is not None and value is not None and template.count("{}") == 1:
+            before, after = template.split("{}")
+            return ("fmt", [before, value, after])
+    return None
+
+
+def _parts(expr) -> list:
+    return list(expr[1]) if expr[0] == "fmt" else [expr[1] if expr[0] == "lit" else expr]
+
+
+def _strings(node: cst.BaseExpression) -> Optional[List[str]]:
+    """The strings of a literal list/tuple/set, or the str keys of a literal dict."""
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        values = [literal_str(e.value) if isinstance(e, cst.Element) else None
+                  for e in node.elements]
+    elif isinstance(node, cst.Dict):
+        values = [literal_str(e.key) if isinstance(e, cst.DictElement) else None
+                  for e in node.elements]
+    else:
+        return None
+    return values if all(v is not None for v in values) else None  # type: ignore[return-value]
+
+
+def _targets(node: cst.BaseExpression) -> List[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for e in node.elements for n in _targets(e.value)]
+    if isinstance(node, cst.StarredElement):
+        return _targets(node.value)
+    return []
+
+
+def _last(name: Optional[str]) -> str:
+    return (name or "").rpartition(".")[2]
+
+
+def _truthy(node: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+class _Walker:
+    def __init__(self, starts, target: Version, facts: ModuleFacts) -> None:
+        self.starts = starts
+        self.target = target
+        self.facts = facts
+
+    def pos(self, node: cst.CSTNode) -> Tuple[int, int]:
+        return self.starts.get(node, (1, 0))
+
+    # -- blocks ---------------------------------------------------------------------------
+    def block(self, body: Sequence[cst.BaseStatement], top: bool = True) -> list:
+        events: list = []
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    self.small(small, events, top)
+            else:
+                self.compound(stmt, events, top)
+        return events
+
+    def suite(self, suite: cst.BaseSuite, top: bool) -> list:
+        if isinstance(suite, cst.IndentedBlock):
+            return self.block(suite.body, top)
+        events: list = []
+        for small in suite.body:  # SimpleStatementSuite: `if x: import a; import b`
+            self.small(small, events, top)
+        return events
+
+    # -- small statements -----------------------------------------------------------------
+    def small(self, node: cst.BaseSmallStatement, out: list, top: bool) -> None:
+        line, col = self.pos(node)
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                out.append(Import(line, col, dotted(alias.name) or "",
+                                  asname=_alias(alias)))
+        elif isinstance(node, cst.ImportFrom):
+            names: List[Tuple[str, Optional[str]]]
+            if isinstance(node.names, cst.ImportStar):
+                names = [("*", None)]
+            else:
+                names = [(dotted(a.name) or "", _alias(a)) for a in node.names]
+            level = len(node.relative)
+            out.append(Import(line, col, dotted(node.module) or "", level=level, names=names))
+        elif isinstance(node, (cst.Assign, cst.AnnAssign)):
+            self.assign(node, line, col, out, top)
+        elif isinstance(node, cst.AugAssign):
+            names = _targets(node.target)
+            if top and names == ["__all__"]:
+                extra = _strings(node.value)
+                if extra is not None and self.facts.all_names is not None:
+                    self.facts.all_names = self.facts.all_names + extra
+            if names:
+                out.append(Bind(line, names))
+        elif isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+            self.call(node.value, line, col, out, binds=[])
+
+    def assign(self, node, line: int, col: int, out: list, top: bool) -> None:
+        if isinstance(node, cst.AnnAssign):
+            if node.value is None:
+                return  # `x: int` binds nothing
+            names = _targets(node.target)
+        else:
+            names = [n for t in node.targets for n in _targets(t.target)]
+        value = node.value
+        if isinstance(value, cst.Call) and self.call(value, line, col, out, binds=names):
+            return
+        event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
+        if isinstance(value, cst.Call):
+            event.call = dotted(value.func)
+            event.call_args = [dotted(a.value) or _quoted(a.value) for a in value.args
+                               if a.keyword is None and not a.star]
+            event.call_kwargs = {a.keyword.value: dotted(a.value) or _quoted(a.value)
+                                 for a in value.args if a.keyword is not None}
+            if _last(event.call) == "Table":
+                event.table = self.table_call(value, line, col)
+        if top and names == ["__all__"]:
+            self.facts.all_names = event.strings
+        out.append(event)
+
+    def call(self, node: cst.Call, line: int, col: int, out: list, binds: List[str]) -> bool:
+        """Record a call that matters on its own; False when the caller should record it."""
+        func = dotted(node.func)
+        if func in ("importlib.import_module", "import_module", "__import__") and node.args:
+            package = None
+            for arg in node.args[1:]:
+                if arg.keyword is None or arg.keyword.value == "package":
+                    package = str_expr(arg.value)
+            out.append(DynamicImport(line, col, str_expr(node.args[0].value), package, binds))
+            return True
+        if binds:
+            return False
+        if func is None:
+            return False
+        if _last(func) == "Table":
+            table = self.table_call(node, line, col)
+            out.append(table)
+            return True
+        args = [dotted(a.value) or _quoted(a.value) for a in node.args if a.keyword is None]
+        out.append(Call(line, col, func, args))
+        return True
+
+    def table_call(self, node: cst.Call, line: int, col: int) -> TableCall:
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        kwargs = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        return TableCall(
+            line, col,
+            name=literal_str(positional[0]) if positional else literal_str(kwargs.get("name")),
+            metadata=dotted(positional[1]) if len(positional) > 1 else dotted(
+                kwargs.get("metadata")),
+            schema=literal_str(kwargs.get("schema")),
+            extend_existing=_truthy(kwargs.get("extend_existing"))
+            or _truthy(kwargs.get("keep_existing")),
+        )
+
+    # -- compound statements --------------------------------------------------------------
+    def compound(self, node: cst.BaseCompoundStatement, out: list, top: bool) -> None:
+        line, col = self.pos(node)
+        if isinstance(node, cst.ClassDef):
+            out.append(self.classdef(node, line, col))
+        elif isinstance(node, cst.FunctionDef):
+            name = node.name.value
+            if top and name == "__getattr__":
+                self.facts.has_getattr = True
+            out.append(FunctionDef(line, col, name, self.suite(node.body, top=False)))
+        elif isinstance(node, cst.If):
+            out.append(self.if_(node, line))
+        elif isinstance(node, (cst.Try, cst.TryStar)):
+            handlers = [Handler(self.pos(h)[0], _exception_names(h.type),
+                                self.suite(h.body, top)) for h in node.handlers]
+            out.append(Try(line, self.suite(node.body, top), handlers,
+                           self.suite(node.orelse.body, top) if node.orelse else [],
+                           self.suite(node.finalbody.body, top) if node.finalbody else []))
+        elif isinstance(node, cst.With):
+            self.with_(node, line, out, top)
+        elif isinstance(node, cst.For):
+            target = _targets(node.target)
+            ref = dotted(node.iter)
+            if isinstance(node.iter, cst.Call) and dotted(node.iter.func) in (
+                    "enumerate", "sorted", "reversed") and node.iter.args:
+                ref = None
+            body = self.suite(node.body, top)
+            if target:
+                body.insert(0, Bind(line, target))
+            out.append(Loop(line, target=target[0] if len(target) == 1 else None,
+                            items=_strings(node.iter), iter_ref=ref, body=body))
+        elif isinstance(node, cst.While):
+            out.append(Loop(line, body=self.suite(node.body, top)))
+
+    def if_(self, node: cst.If, line: int) -> If:
+        orelse: list = []
+        if isinstance(node.orelse, cst.If):
+            orelse = [self.if_(node.orelse, self.pos(node.orelse)[0])]
+        elif isinstance(node.orelse, cst.Else):
+            orelse = self.suite(node.orelse.body, True)
+        return If(line, self.test(node.test), self.suite(node.body, True), orelse)
+
+    def with_(self, node: cst.With, line: int, out: list, top: bool) -> None:
+        body = self.suite(node.body, top)
+        names = [n for item in node.items if item.asname
+                 for n in _targets(item.asname.name)]
+        if names:
+            body.insert(0, Bind(line, names))
+        suppressed = [t for item in node.items
+                      if isinstance(item.item, cst.Call)
+                      and _last(dotted(item.item.func)) == "suppress"
+                      for t in (dotted(a.value) or "?" for a in item.item.args)]
+        if suppressed:
+            out.append(Try(line, body, [Handler(line, suppressed)]))
+        else:
+            out.append(Loop(line, body=body))
+
+    def test(self, node: cst.BaseExpression) -> Optional[bool]:
+        """Statically known truth of an `if` test, else None."""
+        if dotted(node) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING"):
+            return False
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            inner = self.test(node.expression)
+            return None if inner is None else not inner
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+            left, comp = node.left, node.comparisons[0]
+            if dotted(left) == "__name__" and literal_str(comp.comparator) == "__main__":
+                if isinstance(comp.operator, cst.Equal):
+                    return False
+                if isinstance(comp.operator, cst.NotEqual):
+                    return True
+            if dotted(left) == "sys.version_info" and isinstance(comp.comparator, cst.Tuple):
+                version = []
+                for element in comp.comparator.elements:
+                    if not isinstance(element.value, cst.Integer):
+                        return None
+                    version.append(int(element.value.value))
+                ops = {cst.GreaterThanEqual: tuple.__ge__, cst.GreaterThan: tuple.__gt__,
+                       cst.LessThan: tuple.__lt__, cst.LessThanEqual: tuple.__le__}
+                op = ops.get(type(comp.operator))
+                if op is not None:
+                    return op(tuple(self.target[:len(version)]), tuple(version))
+        return None
+
+    def classdef(self, node: cst.ClassDef, line: int, col: int) -> ClassDef:
+        event = ClassDef(
+            line, col, node.name.value,
+            bases=[dotted(a.value) for a in node.bases],
+            keywords={a.keyword.value: dotted(a.value) for a in node.keywords if a.keyword},
+            decorators=[dotted(d.decorator.func if isinstance(d.decorator, cst.Call)
+                               else d.decorator) or "?" for d in node.decorators],
+        )
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        for stmt in body:
+            smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine,
+                                                    cst.SimpleStatementSuite)) else [stmt]
+            for small in smalls:
+                self.class_member(small, event)
+        return event
+
+    def class_member(self, node: cst.CSTNode, event: ClassDef) -> None:
+        if isinstance(node, cst.FunctionDef):
+            if node.name.value == "__tablename__":
+                event.tablename_dynamic = True
+            return
+        if not isinstance(node, (cst.Assign, cst.AnnAssign)) or node.value is None:
+            return
+        targets = (_targets(node.target) if isinstance(node, cst.AnnAssign)
+                   else [n for t in node.targets for n in _targets(t.target)])
+        value = node.value
+        if "__tablename__" in targets:
+            event.tablename = literal_str(value)
+            event.tablename_dynamic = event.tablename is None
+            event.table_line = self.pos(node)[0]
+        elif "__table_args__" in targets:
+            self.table_args(value, event)
+        elif "__abstract__" in targets:
+            event.abstract = _truthy(value)
+        elif "__table__" in targets:
+            event.has_table = True
+            if isinstance(value, cst.Call) and _last(dotted(value.func)) == "Table":
+                event.table = self.table_call(value, *self.pos(node))
+        elif "metadata" in targets and isinstance(value, cst.Call):
+            event.metadata_call = dotted(value.func)
+
+    @staticmethod
+    def table_args(value: cst.BaseExpression, event: ClassDef) -> None:
+        if isinstance(value, cst.Tuple):
+            last = value.elements[-1].value if value.elements else None
+            if not isinstance(last, cst.Dict):
+                return  # constraints only: no options
+            value = last
+        if not isinstance(value, cst.Dict):
+            event.extend_existing = True  # computed options: unknown, so never a false alarm
+            return
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement):
+                event.extend_existing = True
+                continue
+            key = literal_str(element.key)
+            if key == "schema":
+                event.schema = literal_str(element.value)
+            elif key in ("extend_existing", "keep_existing") and not (
+                    isinstance(element.value, cst.Name) and element.value.value == "False"):
+                event.extend_existing = True
+
+
+def _alias(alias: cst.ImportAlias) -> Optional[str]:
+    if alias.asname is None:
+        return None
+    return dotted(alias.asname.name)
+
+
+def _quoted(node: cst.BaseExpression) -> Optional[str]:
+    text = literal_str(node)
+    return None if text is None else repr(text)
+
+
+def _exception_names(node: Optional[cst.BaseExpression]) -> List[str]:
+    if node is None:
+        return []
+    if isinstance(node, cst.Tuple):
+        return [dotted(e.value) or "?" for e in node.elements]
+    return [dotted(node) or "?"]

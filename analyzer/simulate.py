@@ -1,0 +1,488 @@
+"""An abstract run of Python's import system over the facts, in the app's load order.
+
+It follows what CPython does (checked by the fixtures against real CPython): parents before
+children, statement order, `sys.modules` caching, partially initialised modules in cycles, a
+failed module removed from `sys.modules` while its side effects stay (tables it registered),
+exceptions that propagate to the importer unless a matching `except` catches them, and
+`from m import x` falling back to the submodule `m.x`. SQLAlchemy's table registry and
+FastAPI's routers are modelled as values flowing through module namespaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+from routerlint.facts import (
+    Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
+    TableCall, Try,
+)
+
+# The exception classes an import can raise, with their parents (for `except` matching).
+_PARENT = {
+    "ModuleNotFoundError": "ImportError", "ImportError": "Exception",
+    "SyntaxError": "Exception", "AttributeError": "Exception",
+    "InvalidRequestError": "SQLAlchemyError", "ArgumentError": "SQLAlchemyError",
+    "SQLAlchemyError": "Exception", "Exception": "BaseException",
+}
+
+# Values a name can hold, as far as the analysis cares. Everything else is UNKNOWN.
+UNKNOWN = ("?",)
+
+
+@dataclass
+class Failure:
+    """Why a statement raised: the root cause, reported once however many routers hit it."""
+
+    code: str
+    exc: str  # the Python exception class it is at run time
+    path: str
+    line: int
+    col: int
+    message: str
+    related: List[Tuple[str, int, str]] = field(default_factory=list)
+    symbol: str = ""  # what it is about (table, module, name), for fingerprints
+
+
+class Raised(Exception):
+    """A simulated exception unwinding the simulated stack. `hops` is the import chain."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+        self.hops: List[Tuple[str, int]] = []
+
+
+@dataclass
+class Outcome:
+    """One attempt to execute a module."""
+
+    module: str
+    ok: bool
+    failure: Optional[Failure] = None
+    hops: List[Tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    name: str
+    path: Optional[str]  # relative path for internal modules; None for external ones
+    facts: Optional[ModuleFacts]
+    is_package: bool
+    ns: Dict[str, tuple] = field(default_factory=dict)
+    open: bool = False  # any attribute may exist (external, __getattr__, star from unknown)
+    done: bool = False
+
+
+@dataclass
+class Spec:
+    """Where a module comes from: internal facts, an external (installed) module, or nothing."""
+
+    path: Optional[str]
+    facts: Optional[ModuleFacts]
+    is_package: bool
+    external: bool = False
+
+
+Finder = Callable[[str], Optional[Spec]]
+MissingCode = Callable[[str], str]
+
+
+@dataclass
+class TableDef:
+    path: str
+    line: int
+    owner: str  # "class PredictiveModel" or "Table('x', ...)"
+    module: str
+
+
+class Simulation:
+    """One interpreter: its sys.modules, its MetaData registries, its history of attempts."""
+
+    def __init__(self, find: Finder, missing_code: MissingCode) -> None:
+        self.find = find
+        self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
+        self.sys_modules: Dict[str, Module] = {}
+        self.tables: Dict[Tuple[str, Optional[str], str], TableDef] = {}
+        self.meta_labels: Dict[str, str] = {}
+        self.attempts: List[Outcome] = []
+        self.caught: List[Failure] = []  # failures a guard swallowed (router loops, optional)
+        self.includes: List[Tuple[str, str, int]] = []  # (included router module, by, line)
+        self.executed: set = set()
+        self._depth = 0
+
+    # -- the import system ------------------------------------------------------------------
+    def import_module(self, name: str) -> Module:
+        """`importlib.import_module(name)`: parents first, cached, failures unwind."""
+        found = self.sys_modules.get(name)
+        if found is not None:
+            return found
+        parent_name, _, child = name.rpartition(".")
+        parent = None
+        if parent_name:
+            parent = self.import_module(parent_name)
+            found = self.sys_modules.get(name)
+            if found is not None:  # the parent's __init__ imported it
+                return found
+            if not parent.is_package:
+                raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
+                                     f"No module named '{name}'; '{parent_name}' is not a "
+                                     "package", symbol=name))
+        spec = self.find(name)
+        if spec is None:
+            raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
+                                 f"No module named '{name}'", symbol=name))
+        module = Module(name, spec.path, spec.facts, spec.is_package,
+                        open=spec.external)
+        self.sys_modules[name] = module
+        if spec.facts is not None:
+            self.executed.add(name)
+            try:
+                self.execute(module)
+            except Raised as raised:
+                del self.sys_modules[name]
+                self.attempts.append(Outcome(name, False, raised.failure, list(raised.hops)))
+                raise
+            self.attempts.append(Outcome(name, True))
+        module.done = True
+        if parent is not None:
+            parent.ns[child] = ("module", name)
+        return module
+
+    def execute(self, module: Module) -> None:
+        facts = module.facts
+        assert facts is not None
+        if facts.syntax is not None:
+            issue = facts.syntax
+            failure = Failure(issue.code, "SyntaxError", module.path or "", issue.line,
+                              issue.col - 1, issue.message)
+            raised = Raised(failure)
+            raised.hops.append((module.name, issue.line))
+            raise raised
+        if facts.has_getattr:
+            module.open = True
+        self.run(module, facts.events)
+
+    # -- statements ---------------------------------------------------------------------------
+    def run(self, module: Module, events: list) -> None:
+        for event in events:
+            try:
+                self.step(module, event)
+            except Raised as raised:
+                failure = raised.failure
+                if not failure.path:  # raised by the import machinery: locate it here
+                    failure.path, failure.line = module.path or "", event.line
+                    failure.col = getattr(event, "col", 0)
+                if not raised.hops or raised.hops[0][0] != module.name:
+                    raised.hops.insert(0, (module.name, event.line))
+                raise
+
+    def step(self, module: Module, event) -> None:
+        handler = getattr(self, "on_" + event.kind)
+        handler(module, event)
+
+    def on_import(self, module: Module, event: Import) -> None:
+        if event.names is None:  # import a.b.c [as x]
+            imported = self.import_module(event.module)
+            if event.asname:
+                module.ns[event.asname] = ("module", imported.name)
+            else:
+                top = event.module.split(".")[0]
+                module.ns[top] = ("module", top)
+            return
+        base = self.absolute(module, event)
+        source = self.import_module(base)
+        for name, asname in event.names:
+            if name == "*":
+                self.star(module, source)
+                continue
+            module.ns[asname or name] = self.from_import(source, name)
+
+    def absolute(self, module: Module, event: Import) -> str:
+        if not event.level:
+            return event.module
+        package = module.name if module.is_package else module.name.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if event.level - 1 > len(parts) - 1 or not parts:
+            raise Raised(Failure("RL200", "ImportError", "", 0, 0,
+                                 "attempted relative import beyond top-level package",
+                                 symbol="." * event.level + event.module))
+        if event.level > 1:
+            parts = parts[: len(parts) - (event.level - 1)]
+        return ".".join(parts + ([event.module] if event.module else []))
+
+    def from_import(self, source: Module, name: str) -> tuple:
+        value = self.attribute(source, name)
+        if value is not None:
+            return value
+        submodule = f"{source.name}.{name}"
+        if source.is_package:
+            if submodule in self.sys_modules:
+                return ("module", submodule)
+            if self.find(submodule) is not None:
+                return ("module", self.import_module(submodule).name)
+        if source.done:
+            message = f"cannot import name '{name}' from '{source.name}' ({source.path})"
+            code = "RL202"
+        else:
+            message = (f"cannot import name '{name}' from partially initialized module "
+                       f"'{source.name}' (most likely due to a circular import) "
+                       f"({source.path})")
+            code = "RL203"
+        raise Raised(Failure(code, "ImportError", "", 0, 0, message,
+                             symbol=f"{source.name}.{name}"))
+
+    @staticmethod
+    def attribute(source: Module, name: str) -> Optional[tuple]:
+        if name in source.ns:
+            return source.ns[name]
+        if source.open:
+            return UNKNOWN
+        return None
+
+    def star(self, module: Module, source: Module) -> None:
+        if source.open:
+            module.open = True
+        facts = source.facts
+        names = facts.all_names if facts is not None and facts.all_names is not None else [
+            n for n in source.ns if not n.startswith("_")]
+        for name in names:
+            value = self.attribute(source, name)
+            module.ns[name] = value if value is not None else UNKNOWN
+
+    def on_dynamic_import(self, module: Module, event: DynamicImport) -> None:
+        name = self.evaluate(module, event.name)
+        if name is None:
+            return  # not known statically: nothing to say
+        if name.startswith("."):
+            package = self.evaluate(module, event.package)
+            if package is None:
+                return
+            level = len(name) - len(name.lstrip("."))
+            base = package.split(".")
+            name = ".".join(base[: len(base) - level + 1] + [name.lstrip(".")]).strip(".")
+        imported = self.import_module(name)
+        for bound in event.binds:
+            module.ns[bound] = ("module", imported.name)
+
+    def evaluate(self, module: Module, expr) -> Optional[str]:
+        """The value of a string expression from the scanner, when it is known."""
+        if expr is None:
+            return None
+        kind = expr[0]
+        if kind == "lit":
+            return expr[1]
+        if kind == "var":
+            value = self.lookup(module, expr[1])
+            return value[1] if value[0] == "str" else None
+        parts = []
+        for part in expr[1]:
+            text = part if isinstance(part, str) else self.evaluate(module, part)
+            if text is None:
+                return None
+            parts.append(text)
+        return "".join(parts)
+
+    def on_assign(self, module: Module, event: Assign) -> None:
+        value = UNKNOWN
+        if event.table is not None:
+            self.register_table(module, event.table, f"Table('{event.table.name}')")
+        elif event.call is not None:
+            value = self.call_value(module, event)
+        elif event.strings is not None:
+            value = ("strings", event.strings)
+        elif event.ref is not None:
+            value = self.lookup(module, event.ref)
+        for name in event.names:
+            module.ns[name] = value
+
+    def call_value(self, module: Module, event: Assign) -> tuple:
+        callee = event.call or ""
+        last = callee.rpartition(".")[2]
+        key = f"{module.name}.{event.names[0]}" if event.names else f"{module.name}:{event.line}"
+        if last == "declarative_base" or last == "generate_base":
+            metadata = event.call_kwargs.get("metadata")
+            meta = self.lookup(module, metadata) if metadata else UNKNOWN
+            meta_key = meta[1] if meta[0] == "meta" else key
+            self.meta_labels.setdefault(meta_key, f"{event.names[0]}.metadata")
+            return ("base", meta_key)
+        if last == "MetaData":
+            self.meta_labels.setdefault(key, event.names[0] if event.names else "metadata")
+            return ("meta", key)
+        if last == "APIRouter":
+            return ("router", module.name)
+        if last == "FastAPI":
+            return ("app", module.name)
+        self.call_local(module, callee, event.line)
+        return UNKNOWN
+
+    def on_call(self, module: Module, event: Call) -> None:
+        if event.func.endswith(".include_router") and event.args:
+            target = self.lookup(module, event.args[0] or "")
+            if target[0] == "router":
+                self.includes.append((target[1], module.name, event.line))
+            return
+        self.call_local(module, event.func, event.line)
+
+    def call_local(self, module: Module, callee: str, line: int) -> None:
+        """Run a module-level function called at import time (app factories, loaders)."""
+        value = self.lookup(module, callee)
+        if value[0] != "func" or self._depth > 8:
+            return
+        owner = self.sys_modules.get(value[1])
+        if owner is None:
+            return
+        self._depth += 1
+        try:
+            self.run(owner, value[2].body)
+        finally:
+            self._depth -= 1
+
+    def on_function(self, module: Module, event: FunctionDef) -> None:
+        module.ns[event.name] = ("func", module.name, event)
+
+    def on_bind(self, module: Module, event: Bind) -> None:
+        for name in event.names:
+            module.ns.setdefault(name, UNKNOWN)
+
+    def on_table(self, module: Module, event: TableCall) -> None:
+        self.register_table(module, event, f"Table('{event.name}')")
+
+    def on_try(self, module: Module, event: Try) -> None:
+        try:
+            self.run(module, event.body)
+        except Raised as raised:
+            for handler in event.handlers:
+                if catches(handler.types, raised.failure.exc):
+                    self.caught.append(raised.failure)
+                    self.run(module, handler.body)
+                    break
+            else:
+                self.run(module, event.finalbody)
+                raise
+        else:
+            self.run(module, event.orelse)
+        self.run(module, event.finalbody)
+
+    def on_if(self, module: Module, event: If) -> None:
+        if event.test is True:
+            self.run(module, event.body)
+        elif event.test is False:
+            self.run(module, event.orelse)
+        else:  # unknown condition: either branch may run; what fails there is not certain
+            for branch in (event.body, event.orelse):
+                try:
+                    self.run(module, branch)
+                except Raised as raised:
+                    self.caught.append(raised.failure)
+
+    def on_loop(self, module: Module, event: Loop) -> None:
+        items = event.items
+        if items is None and event.iter_ref:
+            value = self.lookup(module, event.iter_ref)
+            items = list(value[1]) if value[0] == "strings" else None
+        if items is None or event.target is None:
+            self.run(module, event.body)
+            return
+        for item in items:
+            module.ns[event.target] = ("str", item)
+            self.run(module, event.body)
+
+    # -- SQLAlchemy ---------------------------------------------------------------------------
+    def on_class(self, module: Module, event: ClassDef) -> None:
+        bases = [self.lookup(module, b) if b else UNKNOWN for b in event.bases]
+        meta = next((b[1] for b in bases if b[0] == "base"), None)
+        new_base = (any(b and b.rpartition(".")[2] in ("DeclarativeBase", "DeclarativeBaseNoMeta")
+                        for b in event.bases)
+                    or any(d.rpartition(".")[2] == "as_declarative" for d in event.decorators))
+        inherited = next((b[1] for b in bases if b[0] == "mixin" and b[1]), None)
+        if new_base and meta is None:
+            key = f"{module.name}.{event.name}"
+            self.meta_labels.setdefault(key, f"{event.name}.metadata")
+            module.ns[event.name] = ("base", key)
+            return
+        sqlmodel = any(b and b.rpartition(".")[2] == "SQLModel" for b in event.bases) or any(
+            b[0] == "sqlmodel" for b in bases)
+        if sqlmodel:
+            module.ns[event.name] = ("sqlmodel",)
+            if event.keywords.get("table") == "True":
+                self.meta_labels.setdefault("sqlmodel", "SQLModel.metadata")
+                self.register_class_table(module, event, "sqlmodel",
+                                          event.tablename or event.name.lower())
+            return
+        if meta is None:
+            module.ns[event.name] = ("mixin", event.tablename)
+            return
+        module.ns[event.name] = ("base", meta)
+        if event.abstract:
+            return
+        if event.table is not None:
+            self.register_table(module, event.table, f"class {event.name}")
+        elif event.tablename is not None or (inherited and not event.tablename_dynamic):
+            self.register_class_table(module, event, meta, event.tablename or inherited)
+
+    def register_class_table(self, module: Module, event: ClassDef, meta: str,
+                             name: str) -> None:
+        table = TableCall(event.line, event.col, name, None, event.schema,
+                          event.extend_existing)
+        self.register_table(module, table, f"class {event.name}", meta)
+
+    def register_table(self, module: Module, table: TableCall, owner: str,
+                       meta: Optional[str] = None) -> None:
+        if table.name is None:
+            return
+        if meta is None:
+            value = self.lookup(module, table.metadata or "")
+            if value[0] != "meta":
+                return  # a MetaData we cannot identify: never a false alarm
+            meta = value[1]
+        key = (meta, table.schema, table.name)
+        first = self.tables.get(key)
+        if first is None:
+            self.tables[key] = TableDef(module.path or "", table.line, owner, module.name)
+            return
+        if table.extend_existing:
+            return
+        qualified = f"{table.schema}.{table.name}" if table.schema else table.name
+        label = self.meta_labels.get(meta, "this MetaData")
+        if (first.path, first.line) == (module.path, table.line):
+            note = ("registered by an earlier import of this module that failed later; "
+                    "the table stayed on the MetaData")
+        else:
+            note = f"first defined here ({first.owner})"
+        raise Raised(Failure(
+            "RL001", "InvalidRequestError", module.path or "", table.line, table.col,
+            f"Table '{qualified}' is already defined on {label} ({owner})",
+            related=[(first.path, first.line, note)],
+            symbol=f"{meta}:{qualified}",
+        ))
+
+    # -- names ----------------------------------------------------------------------------------
+    def lookup(self, module: Module, dotted: str) -> tuple:
+        """The value of a dotted name in a module's namespace, following modules and bases."""
+        if not dotted:
+            return UNKNOWN
+        first, *rest = dotted.split(".")
+        value = module.ns.get(first, UNKNOWN)
+        for attr in rest:
+            if value[0] == "module":
+                target = self.sys_modules.get(value[1])
+                value = target.ns.get(attr, UNKNOWN) if target is not None else UNKNOWN
+            elif value[0] == "base" and attr == "metadata":
+                value = ("meta", value[1])
+            else:
+                return UNKNOWN
+        return value
+
+
+def catches(types: List[str], exc: str) -> bool:
+    """Would `except <types>` catch a simulated `exc`? A bare except catches everything."""
+    if not types:
+        return True
+    wanted = {t.rpartition(".")[2] for t in types}
+    current: Optional[str] = exc
+    while current is not None:
+        if current in wanted:
+            return True
+        current = _PARENT.get(current)
+    return False

@@ -1,0 +1,1 @@
+"""Example back end: a miniature of a production FastAPI + SQLAlchemy service."""

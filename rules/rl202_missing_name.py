@@ -1,0 +1,22 @@
+from routerlint.rules.base import Rule
+
+RULE = Rule(
+    code="RL202",
+    name="missing-name",
+    severity="error",
+    summary="`from m import X` where module m defines no X.",
+    explanation="""\
+`from app.services.pricing import compute_invoice_total` raises ImportError ("cannot import
+name") when the module defines no such name — after a rename, or a library upgrade. A name
+counts as defined when the module assigns, defines, imports or star-imports it, or when X is
+a submodule of package m. A module-level `__getattr__` makes every name possible, so it is
+never reported.
+
+Bad:
+    from app.services.pricing import compute_invoice_total   # it is calculate_invoice_total
+
+Good:
+    from app.services.pricing import calculate_invoice_total
+""",
+    fix="import the name the module really defines, or define it there",
+)

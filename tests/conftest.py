@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import copy_fixture, fixture_dirs, fixture_id  # noqa: E402
+
+FIXTURES = fixture_dirs()
+
+
+def pytest_generate_tests(metafunc):
+    """Any test taking a `fixture_app` argument runs once per tests/fixtures/* and examples/* app."""
+    if "fixture_app" in metafunc.fixturenames:
+        metafunc.parametrize("fixture_app", FIXTURES, ids=[fixture_id(p) for p in FIXTURES])
+
+
+@pytest.fixture
+def fixture_copy(fixture_app, tmp_path):
+    """A throw-away copy of the app: bytecode and marker files never land in the repo."""
+    return copy_fixture(fixture_app, tmp_path)

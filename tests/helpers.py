@@ -1,0 +1,145 @@
+"""Shared helpers for the fixture-driven tests (oracle, predictions, no-execution)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES_DIR = TESTS / "fixtures"
+EXAMPLES_DIR = REPO / "examples"
+ORACLE = TESTS / "oracle.py"
+
+# Never copied: caches and the marker files the no_execution fixture writes.
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "IMPORTED", ".routerlint_cache", ".pytest_cache")
+
+
+def fixture_dirs() -> list[Path]:
+    """Every app with an expect.toml: tests/fixtures/* and examples/* (either may be empty)."""
+    found = []
+    for base in (FIXTURES_DIR, EXAMPLES_DIR):
+        if base.is_dir():
+            found.extend(sorted(p.parent for p in base.glob("*/expect.toml")))
+    return found
+
+
+def fixture_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def load_expect(fixture: Path) -> dict:
+    with open(fixture / "expect.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def copy_fixture(fixture: Path, tmp_path: Path) -> Path:
+    """Copy the fixture to tmp_path so nothing (bytecode, markers, caches) lands in the repo."""
+    dest = tmp_path / fixture.name
+    shutil.copytree(fixture, dest, ignore=_IGNORE, symlinks=True)
+    return dest
+
+
+def expected_outcomes(expect: dict) -> dict[str, dict]:
+    """expect.toml [routers] as {"module": {"loads": True} | {"loads": False, "code", "at"}}."""
+    out = {}
+    for module, spec in expect.get("routers", {}).items():
+        if spec == "loads":
+            out[module] = {"loads": True}
+        elif isinstance(spec, dict) and "fails" in spec:
+            out[module] = {"loads": False, "code": spec["fails"], "at": spec.get("at")}
+        else:
+            raise ValueError(f"expect.toml: bad value for router {module!r}: {spec!r}")
+    return out
+
+
+def comparable(outcome: dict) -> tuple:
+    if outcome.get("loads"):
+        return ("loads",)
+    return ("fails", outcome.get("code"), outcome.get("at"))
+
+
+def describe(outcome: dict | None) -> str:
+    if outcome is None:
+        return "<absent>"
+    if outcome.get("loads"):
+        return "loads"
+    text = f"fails {outcome.get('code')} at {outcome.get('at')}"
+    extra = outcome.get("exc") or outcome.get("message")
+    if extra:
+        text += f"  [{extra}]"
+    if outcome.get("chain"):
+        text += f"  chain={' -> '.join(outcome['chain'])}"
+    if outcome.get("how"):
+        text += f"  ({outcome['how']})"
+    return text
+
+
+def compare_routers(expected: dict[str, dict], actual: dict[str, dict], who: str) -> list[str]:
+    """Mismatch lines, empty when `actual` says the same as `expected` for every router."""
+    problems = []
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    if missing:
+        problems.append(f"routers in expect.toml that {who} did not report: {missing}")
+    if extra:
+        problems.append(f"routers {who} found that expect.toml does not list: {extra}")
+    for module in sorted(set(expected) & set(actual)):
+        if comparable(expected[module]) != comparable(actual[module]):
+            problems.append(
+                f"{module}:\n    expected: {describe(expected[module])}\n    {who:>8}: {describe(actual[module])}"
+            )
+    return problems
+
+
+def last_json_line(stdout: str) -> dict:
+    lines = [line for line in stdout.strip().splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("no output")
+    return json.loads(lines[-1])
+
+
+def run_oracle(copy: Path) -> tuple[dict, subprocess.CompletedProcess]:
+    proc = subprocess.run(
+        [sys.executable, "-I", str(ORACLE), str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=str(copy),
+    )
+    try:
+        data = last_json_line(proc.stdout)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise AssertionError(
+            f"oracle produced no JSON ({exc}); exit {proc.returncode}\n"
+            f"stdout:\n{proc.stdout[-4000:]}\nstderr:\n{proc.stderr[-4000:]}"
+        ) from None
+    return data, proc
+
+
+def routerlint_env() -> dict[str, str]:
+    env = dict(os.environ)
+    extra = [str(REPO)]
+    if (REPO / "src").is_dir():
+        extra.insert(0, str(REPO / "src"))
+    if env.get("PYTHONPATH"):
+        extra.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(extra)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def run_routerlint(copy: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "routerlint", "scan", str(copy), "--format", "json", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(REPO),
+        env=routerlint_env(),
+    )

@@ -1,0 +1,54 @@
+"""routerlint must predict what expect.toml says (which test_oracle checks against CPython)."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import compare_routers, expected_outcomes, load_expect, run_routerlint
+
+
+def _predicted(report: dict) -> dict[str, dict]:
+    out = {}
+    for router in report.get("routers", []):
+        cause = router.get("cause") or {}
+        if router.get("loads"):
+            outcome = {"loads": True}
+        else:
+            outcome = {
+                "loads": False,
+                "code": cause.get("code"),
+                "at": f"{cause.get('path')}:{cause.get('line')}" if cause else None,
+                "message": cause.get("message"),
+                "chain": router.get("chain"),
+            }
+        out[router["module"]] = outcome
+    return out
+
+
+def test_routerlint_predicts_expect(fixture_app, fixture_copy):
+    expect = load_expect(fixture_app)
+    args = list(expect.get("args", []))
+    proc = run_routerlint(fixture_copy, *args)
+
+    assert "Traceback" not in proc.stderr, f"routerlint crashed:\n{proc.stderr[-4000:]}"
+    assert proc.returncode in (0, 1), (
+        f"exit code {proc.returncode} (expected 0 or 1)\nstdout:\n{proc.stdout[-2000:]}\n"
+        f"stderr:\n{proc.stderr[-2000:]}"
+    )
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise AssertionError(f"stdout is not JSON ({exc}):\n{proc.stdout[-2000:]}") from None
+    assert report.get("version") == 1, f"unexpected JSON version: {report.get('version')!r}"
+
+    predicted = _predicted(report)
+    problems = compare_routers(expected_outcomes(expect), predicted, "routerlint")
+    assert not problems, f"{fixture_app.name}: routerlint disagrees with expect.toml\n" + "\n".join(problems)
+
+    failing = any(not r.get("loads") for r in report.get("routers", []))
+    findings = failing or bool(report.get("diagnostics"))
+    want = 0 if "--exit-zero" in args else int(findings)
+    assert proc.returncode == want, (
+        f"exit code {proc.returncode}, expected {want} "
+        f"({'failing routers or diagnostics' if findings else 'clean'})"
+    )
