@@ -60,6 +60,16 @@ class Finder:
             return Spec(self.project.rel(path), None, True)
         return None
 
+    def children(self, package: str) -> List[str]:
+        """Submodule names of an internal package in `pkgutil.iter_modules` order (file
+        names sorted)."""
+        depth = package.count(".") + 1
+        found = [(Path(source.rel).name if not source.is_package
+                  else Path(source.rel).parent.name, name.rpartition(".")[2])
+                 for name, (source, _) in self.modules.items()
+                 if name.startswith(package + ".") and name.count(".") == depth]
+        return [name for _, name in sorted(found)]
+
     def missing_code(self, name: str) -> str:
         top = name.split(".")[0]
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
@@ -93,11 +103,12 @@ def analyze(options: Options) -> Report:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
 
     def fresh() -> Simulation:
-        return Simulation(finder.find, finder.missing_code)
+        return Simulation(finder.find, finder.missing_code, finder.children)
 
     sims: List[Simulation] = []
     last: Dict[str, Tuple[Outcome, bool]] = {}
     entry_fails: Optional[Cause] = None
+    app_diagnostics: List[Diagnostic] = []
     if entry is not None:
         sim = fresh()
         sims.append(sim)
@@ -105,6 +116,7 @@ def analyze(options: Options) -> Report:
             sim.import_module(entry)
         except Raised as raised:
             entry_fails = _cause(raised.failure)
+            app_diagnostics.append(_app_diagnostic(entry, modules[entry][0], raised, project))
         for outcome in sim.attempts:
             if outcome.module in routers:
                 last[outcome.module] = (outcome, False)
@@ -129,7 +141,9 @@ def analyze(options: Options) -> Report:
                 except Raised:
                     pass
 
-    diagnostics = _root_causes(sims, project)
+    diagnostics = _root_causes(sims, project) + app_diagnostics
+    if entry is not None and entry_fails is None:
+        diagnostics += _not_included(sims[0], routers, modules, last, project)
     results = []
     for router, line in routers.items():
         outcome, judged_alone = last[router]
@@ -139,6 +153,10 @@ def analyze(options: Options) -> Report:
             result.cause = _cause(outcome.failure)
             result.chain = [module for module, _ in outcome.hops]
             result.order_dependent = not judged_alone and alone[router].ok
+            if result.order_dependent:
+                first = outcome.failure.first_stack
+                result.order_dependent_on = next(
+                    (m for m in first if m in routers and m != router), entry)
             if outcome.failure.path != result.path:  # else the root cause says it already
                 diagnostics.append(_router_diagnostic(result, outcome, project))
         results.append(result)
@@ -179,6 +197,40 @@ def _entry(app: Optional[str], modules: Modules, graph) -> Optional[str]:
                 name.count("."), name)
 
     return min(candidates, key=rank)
+
+
+def _app_diagnostic(entry: str, source: SourceFile, raised: Raised,
+                    project: Project) -> Diagnostic:
+    rule = RULES["RL302"]
+    cause = raised.failure
+    line = raised.hops[0][1] if raised.hops else 1
+    end_line, end_column = _line_end(project, source.rel, line)
+    return Diagnostic(
+        "RL302", rule.name, rule.severity, source.rel, line, 1,
+        f"app '{entry}' fails to start: {cause.code} {cause.message}", rule.fix,
+        end_line, end_column,
+        related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],
+        chain=[f"{module}:{hop}" for module, hop in raised.hops], symbol=entry)
+
+
+def _not_included(sim: Simulation, routers: Dict[str, int], modules: Modules,
+                  last: Dict[str, Tuple[Outcome, bool]], project: Project) -> List[Diagnostic]:
+    """RL301 for loading routers nothing includes — only when every include is known."""
+    if sim.unknown_includes:
+        return []
+    included = {router for router, _, _ in sim.includes}
+    rule = RULES["RL301"]
+    found = []
+    for router, line in routers.items():
+        if router in included or not last[router][0].ok:
+            continue
+        rel = modules[router][0].rel
+        end_line, end_column = _line_end(project, rel, line)
+        found.append(Diagnostic(
+            "RL301", rule.name, rule.severity, rel, line, 1,
+            f"router '{router}' is never included in the app: its endpoints answer 404",
+            rule.fix, end_line, end_column, symbol=router))
+    return found
 
 
 def _cause(failure: Failure) -> Cause:

@@ -164,6 +164,7 @@ class Loop:
     items: Optional[List[str]] = None  # the literal strings iterated over, when known
     iter_ref: Optional[str] = None  # dotted name iterated over (`for n in ROUTERS`)
     body: List[Any] = field(default_factory=list)
+    package: Optional[str] = None  # `pkgutil.iter_modules(<package>.__path__)`: its modules
 
 
 @dataclass

@@ -29,7 +29,8 @@ def to_json(report: Report) -> str:
         "routers": [
             {
                 "module": r.module, "path": r.path, "loads": r.loads,
-                "order_dependent": r.order_dependent, "alone": r.alone,
+                "order_dependent": r.order_dependent,
+                "order_dependent_on": r.order_dependent_on, "alone": r.alone,
                 "cause": None if r.cause is None else {
                     "code": r.cause.code, "path": r.cause.path, "line": r.cause.line,
                     "message": r.cause.message},

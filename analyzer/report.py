@@ -51,6 +51,7 @@ class RouterResult:
     cause: Optional[Cause] = None
     chain: List[str] = field(default_factory=list)  # module names, router first
     order_dependent: bool = False
+    order_dependent_on: Optional[str] = None  # the router that loaded first and took the table
     alone: bool = False  # judged alone (not reached from the app's entry point)
 
 

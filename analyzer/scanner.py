@@ -300,6 +300,15 @@ class _Walker:
         elif isinstance(node, cst.With):
             self.with_(node, line, out, top)
         elif isinstance(node, cst.For):
+            package = _iter_modules_package(node.iter)
+            if package is not None:
+                # `for info in iter_modules(p.__path__)` or `for _, name, _ in ...`
+                elements = node.target.elements if isinstance(node.target, cst.Tuple) else []
+                name = (_targets(elements[1].value) if len(elements) == 3
+                        else _targets(node.target))
+                out.append(Loop(line, target=name[0] if len(name) == 1 else None,
+                                package=package, body=self.suite(node.body, top)))
+                return
             target = _targets(node.target)
             ref = dotted(node.iter)
             if isinstance(node.iter, cst.Call) and dotted(node.iter.func) in (
@@ -424,6 +433,16 @@ class _Walker:
             elif key in ("extend_existing", "keep_existing") and not (
                     isinstance(element.value, cst.Name) and element.value.value == "False"):
                 event.extend_existing = True
+
+
+def _iter_modules_package(node: cst.BaseExpression) -> Optional[str]:
+    """`pkgutil.iter_modules(app.routers.__path__)` -> "app.routers"."""
+    if (isinstance(node, cst.Call) and _last(dotted(node.func)) == "iter_modules"
+            and node.args):
+        path = dotted(node.args[0].value)
+        if path and path.endswith(".__path__"):
+            return path[: -len(".__path__")]
+    return None
 
 
 def _alias(alias: cst.ImportAlias) -> Optional[str]:

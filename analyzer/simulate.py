@@ -42,6 +42,7 @@ class Failure:
     message: str
     related: List[Tuple[str, int, str]] = field(default_factory=list)
     symbol: str = ""  # what it is about (table, module, name), for fingerprints
+    first_stack: Tuple[str, ...] = ()  # RL001: modules importing when the first one ran
 
 
 class Raised(Exception):
@@ -86,6 +87,7 @@ class Spec:
 
 Finder = Callable[[str], Optional[Spec]]
 MissingCode = Callable[[str], str]
+Children = Callable[[str], List[str]]
 
 
 @dataclass
@@ -94,21 +96,26 @@ class TableDef:
     line: int
     owner: str  # "class PredictiveModel" or "Table('x', ...)"
     module: str
+    stack: Tuple[str, ...] = ()  # modules being imported when it was registered
 
 
 class Simulation:
     """One interpreter: its sys.modules, its MetaData registries, its history of attempts."""
 
-    def __init__(self, find: Finder, missing_code: MissingCode) -> None:
+    def __init__(self, find: Finder, missing_code: MissingCode,
+                 children: Optional[Children] = None) -> None:
         self.find = find
         self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
+        self.children = children or (lambda package: [])
         self.sys_modules: Dict[str, Module] = {}
         self.tables: Dict[Tuple[str, Optional[str], str], TableDef] = {}
         self.meta_labels: Dict[str, str] = {}
         self.attempts: List[Outcome] = []
         self.caught: List[Failure] = []  # failures a guard swallowed (router loops, optional)
         self.includes: List[Tuple[str, str, int]] = []  # (included router module, by, line)
+        self.unknown_includes = 0  # include_router calls whose router we cannot tell
         self.executed: set = set()
+        self.stack: List[str] = []  # modules being executed, outermost first
         self._depth = 0
 
     # -- the import system ------------------------------------------------------------------
@@ -137,12 +144,15 @@ class Simulation:
         self.sys_modules[name] = module
         if spec.facts is not None:
             self.executed.add(name)
+            self.stack.append(name)
             try:
                 self.execute(module)
             except Raised as raised:
                 del self.sys_modules[name]
                 self.attempts.append(Outcome(name, False, raised.failure, list(raised.hops)))
                 raise
+            finally:
+                self.stack.pop()
             self.attempts.append(Outcome(name, True))
         module.done = True
         if parent is not None:
@@ -274,7 +284,7 @@ class Simulation:
             return expr[1]
         if kind == "var":
             value = self.lookup(module, expr[1])
-            return value[1] if value[0] == "str" else None
+            return value[1] if value[0] in ("str", "modinfo") else None
         parts = []
         for part in expr[1]:
             text = part if isinstance(part, str) else self.evaluate(module, part)
@@ -292,7 +302,7 @@ class Simulation:
         elif event.strings is not None:
             value = ("strings", event.strings)
         elif event.ref is not None:
-            value = self.lookup(module, event.ref)
+            value = self.lookup(module, event.ref, strict=True)
         for name in event.names:
             module.ns[name] = value
 
@@ -317,11 +327,14 @@ class Simulation:
         return UNKNOWN
 
     def on_call(self, module: Module, event: Call) -> None:
-        if event.func.endswith(".include_router") and event.args:
+        if event.func.endswith("include_router") and event.args:
             target = self.lookup(module, event.args[0] or "")
             if target[0] == "router":
                 self.includes.append((target[1], module.name, event.line))
+            else:
+                self.unknown_includes += 1
             return
+        self.lookup(module, event.func, strict=True)
         self.call_local(module, event.func, event.line)
 
     def call_local(self, module: Module, callee: str, line: int) -> None:
@@ -377,6 +390,14 @@ class Simulation:
                     self.caught.append(raised.failure)
 
     def on_loop(self, module: Module, event: Loop) -> None:
+        if event.package is not None:
+            package = self.lookup(module, event.package)
+            if package[0] != "module" or event.target is None:
+                return  # which modules it would load is not known statically
+            for name in self.children(package[1]):
+                module.ns[event.target] = ("modinfo", name)
+                self.run(module, event.body)
+            return
         items = event.items
         if items is None and event.iter_ref:
             value = self.lookup(module, event.iter_ref)
@@ -390,7 +411,7 @@ class Simulation:
 
     # -- SQLAlchemy ---------------------------------------------------------------------------
     def on_class(self, module: Module, event: ClassDef) -> None:
-        bases = [self.lookup(module, b) if b else UNKNOWN for b in event.bases]
+        bases = [self.lookup(module, b, strict=True) if b else UNKNOWN for b in event.bases]
         meta = next((b[1] for b in bases if b[0] == "base"), None)
         new_base = (any(b and b.rpartition(".")[2] in ("DeclarativeBase", "DeclarativeBaseNoMeta")
                         for b in event.bases)
@@ -439,7 +460,8 @@ class Simulation:
         key = (meta, table.schema, table.name)
         first = self.tables.get(key)
         if first is None:
-            self.tables[key] = TableDef(module.path or "", table.line, owner, module.name)
+            self.tables[key] = TableDef(module.path or "", table.line, owner, module.name,
+                                        tuple(self.stack))
             return
         if table.extend_existing:
             return
@@ -454,12 +476,14 @@ class Simulation:
             "RL001", "InvalidRequestError", module.path or "", table.line, table.col,
             f"Table '{qualified}' is already defined on {label} ({owner})",
             related=[(first.path, first.line, note)],
-            symbol=f"{meta}:{qualified}",
+            symbol=f"{meta}:{qualified}", first_stack=first.stack,
         ))
 
     # -- names ----------------------------------------------------------------------------------
-    def lookup(self, module: Module, dotted: str) -> tuple:
-        """The value of a dotted name in a module's namespace, following modules and bases."""
+    def lookup(self, module: Module, dotted: str, strict: bool = False) -> tuple:
+        """The value of a dotted name in a module's namespace, following modules and bases.
+        `strict`: the access runs now, so reading a name a partially initialised module has
+        not defined yet raises AttributeError, as in CPython."""
         if not dotted:
             return UNKNOWN
         first, *rest = dotted.split(".")
@@ -467,7 +491,18 @@ class Simulation:
         for attr in rest:
             if value[0] == "module":
                 target = self.sys_modules.get(value[1])
-                value = target.ns.get(attr, UNKNOWN) if target is not None else UNKNOWN
+                if target is None:
+                    return UNKNOWN
+                if attr not in target.ns and strict and not target.done and not target.open:
+                    if self.find(f"{target.name}.{attr}") is None:
+                        raise Raised(Failure(
+                            "RL203", "AttributeError", "", 0, 0,
+                            f"partially initialized module '{target.name}' has no attribute "
+                            f"'{attr}' (most likely due to a circular import)",
+                            symbol=f"{target.name}.{attr}"))
+                value = target.ns.get(attr, UNKNOWN)
+            elif value[0] == "modinfo" and attr == "name":
+                value = ("str", value[1])
             elif value[0] == "base" and attr == "metadata":
                 value = ("meta", value[1])
             else:

@@ -1,0 +1,22 @@
+from routerlint.rules.base import Rule
+
+RULE = Rule(
+    code="RL302",
+    name="app-fails-to-start",
+    severity="error",
+    summary="The app's entry module raises while importing: the app does not start.",
+    explanation="""\
+When the entry module imports routers without a guard, the first failure propagates out of
+it: uvicorn/gunicorn cannot import the app at all, and no router is served. With a
+try/except around each router, the app starts without the failing ones (RL300) instead.
+
+Bad:
+    from app.routers import users, reports    # reports fails -> the app does not start
+    app.include_router(users.router)
+
+Good:
+    fix the root cause; and, if routers are optional, load each one in its own try/except
+    that logs the failure loudly
+""",
+    fix="fix the root cause shown in the chain",
+)
