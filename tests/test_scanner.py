@@ -1,0 +1,80 @@
+"""Scanner facts: positions equal LibCST's PositionProvider; facts survive a JSON round trip."""
+
+import json
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from routerlint.facts import ClassDef, DynamicImport, If, Import, Loop, Try, from_json, to_json
+from routerlint.positions import statement_starts
+from routerlint.scanner import scan_source
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_statement_starts_equal_position_provider():
+    files = sorted(REPO.glob("analyzer/*.py")) + sorted(REPO.glob("examples/backend/app/**/*.py"))
+    checked = 0
+    for path in files:
+        module = cst.parse_module(path.read_bytes())
+        starts = statement_starts(module)
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        for node, (line, col) in starts.items():
+            if not isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement,
+                                     cst.ExceptHandler)):
+                continue  # blocks and decorators: the scanner does not read their positions
+            assert (positions[node].start.line, positions[node].start.column) == (line, col), (
+                path, node.__class__.__name__)
+            checked += 1
+    assert checked > 500
+
+
+SOURCE = b'''\
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from app.x import Y
+try:
+    import ujson as json
+except (ImportError, ModuleNotFoundError):
+    import json
+
+@decorated
+class User(Base):  # noqa: RL001
+    __tablename__ = "users"
+    __table_args__ = {"schema": "s", "extend_existing": True}
+
+for name in ("a", "b"):
+    importlib.import_module(f"app.routers.{name}")
+'''
+
+
+def test_facts_of_a_module():
+    facts = scan_source(SOURCE, "m.py")
+    kinds = [type(e) for e in facts.events]
+    assert kinds == [Import, If, Try, ClassDef, Loop]
+    assert facts.events[1].test is False
+    assert facts.events[2].handlers[0].types == ["ImportError", "ModuleNotFoundError"]
+    user = facts.events[3]
+    assert (user.line, user.tablename, user.schema, user.extend_existing) == (
+        10, "users", "s", True)
+    loop = facts.events[4]
+    assert loop.items == ["a", "b"] and loop.target == "name"
+    dynamic = loop.body[-1]
+    assert isinstance(dynamic, DynamicImport)
+    assert dynamic.name == ("fmt", ["app.routers.", ("var", "name")])
+    assert facts.suppressions == {10: ["RL001"]}
+
+
+def test_facts_round_trip_through_json():
+    facts = scan_source(SOURCE, "m.py")
+    data = json.loads(json.dumps(to_json(facts)))
+    assert to_json(from_json(data)) == data
+
+
+def test_syntax_verdicts_are_cpythons():
+    assert scan_source(b"def f(a=1, b): pass\n", "m.py").syntax.code == "RL101"
+    assert scan_source(b"def f(a, a): pass\n", "m.py").syntax.code == "RL102"
+    assert scan_source(b"return 1\n", "m.py").syntax.code == "RL102"
+    issue = scan_source(b"x = (\n", "m.py").syntax
+    assert issue.code == "RL100" and issue.message == "'(' was never closed"
