@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from routerlint.discover import Project, SourceFile, UsageError, discover
 from routerlint.environment import Environment
-from routerlint.facts import Assign, ModuleFacts, SyntaxIssue
+from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
@@ -74,6 +74,27 @@ class Finder:
         top = name.split(".")[0]
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
         return "RL200" if internal else "RL201"
+
+
+def _creates_app(facts: ModuleFacts) -> bool:
+    """`app = FastAPI()` at top level, or a call at top level of a local factory that does."""
+    if _top_assign(facts, "FastAPI") is not None:
+        return True
+    factories = {e.name for e in facts.events
+                 if isinstance(e, FunctionDef) and _creates_inside(e.body)}
+    return any(isinstance(e, (Assign, Call)) and
+               ((e.call if isinstance(e, Assign) else e.func) or "") in factories
+               for e in facts.events)
+
+
+def _creates_inside(events) -> bool:
+    for event in events:
+        if isinstance(event, Assign) and (event.call or "").rpartition(".")[2] == "FastAPI":
+            return True
+        for attr in ("body", "orelse", "finalbody", "handlers"):
+            if _creates_inside(getattr(event, attr, ()) or ()):
+                return True
+    return False
 
 
 def _top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
@@ -185,8 +206,7 @@ def _entry(app: Optional[str], modules: Modules, graph) -> Optional[str]:
     that no other module imports (preferring `main`)."""
     if app:
         return app.partition(":")[0]
-    candidates = [name for name, (_, facts) in modules.items()
-                  if _top_assign(facts, "FastAPI") is not None]
+    candidates = [name for name, (_, facts) in modules.items() if _creates_app(facts)]
     if not candidates:
         return None
 

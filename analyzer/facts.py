@@ -43,6 +43,7 @@ class Assign:
     ref: Optional[str] = None  # dotted name when the value is a name: `Model = db.Base`
     strings: Optional[List[str]] = None  # a literal list/tuple/set of str, or dict's str keys
     table: Optional["TableCall"] = None  # `t = Table("x", metadata, ...)`
+    reads: List[Tuple[str, int]] = field(default_factory=list)  # dotted attribute reads, line
 
 
 @dataclass

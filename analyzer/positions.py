@@ -42,6 +42,27 @@ class _StatementStarts(CodegenState):
         return _NO_CONTEXT
 
 
+class _NodeLines(CodegenState):
+    def __init__(self, module: cst.Module, wanted) -> None:
+        super().__init__(default_indent=module.default_indent,
+                         default_newline=module.default_newline)
+        self.wanted = wanted
+        self.lines: Dict[cst.CSTNode, int] = {}
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if node in self.wanted:
+            self.lines[node] = sum(token.count("\n") for token in self.tokens)
+
+
+def node_lines(module: cst.Module, statement: cst.CSTNode, first_line: int,
+               wanted) -> Dict[cst.CSTNode, int]:
+    """Lines of a few nodes inside one statement (CPython reports the line of the failing
+    expression, not of the statement), by generating just that statement's code."""
+    state = _NodeLines(module, set(wanted))
+    statement._codegen(state)
+    return {node: first_line + offset for node, offset in state.lines.items()}
+
+
 def statement_starts(module: cst.Module) -> Dict[cst.CSTNode, Tuple[int, int]]:
     """Map each statement-like node of `module` to its (1-based line, 0-based column)."""
     state = _StatementStarts(module)

@@ -16,7 +16,7 @@ from routerlint.facts import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, SyntaxIssue, TableCall, Try,
 )
-from routerlint.positions import statement_starts
+from routerlint.positions import node_lines, statement_starts
 from routerlint.syntax import compile_verdict
 
 Version = Tuple[int, int]
@@ -45,7 +45,7 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
             message=f"LibCST cannot parse this file ({str(exc).splitlines()[0]}); "
                     "CPython can, so please report it to routerlint")
         return facts
-    walker = _Walker(statement_starts(module), target, facts)
+    walker = _Walker(module, statement_starts(module), target, facts)
     facts.events = walker.block(module.body)
     return facts
 
@@ -166,7 +166,8 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
 
 
 class _Walker:
-    def __init__(self, starts, target: Version, facts: ModuleFacts) -> None:
+    def __init__(self, module: cst.Module, starts, target: Version, facts: ModuleFacts) -> None:
+        self.module = module
         self.starts = starts
         self.target = target
         self.facts = facts
@@ -242,7 +243,25 @@ class _Walker:
                 event.table = self.table_call(value, line, col)
         if top and names == ["__all__"]:
             self.facts.all_names = event.strings
+        if not isinstance(value, (cst.Name, cst.SimpleString)):
+            event.reads = self.reads(node, value, line)
         out.append(event)
+
+    def reads(self, statement, value: cst.BaseExpression, line: int) -> List[Tuple[str, int]]:
+        """Dotted attribute reads a module-level value performs at import time (`a.B` in a
+        cycle raises AttributeError while `a` is partially initialised)."""
+        found: List[cst.Attribute] = []
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Attribute) and dotted(node):
+                found.append(node)
+            elif not isinstance(node, (cst.Lambda, cst.SimpleString, cst.Name)):
+                stack.extend(node.children)
+        if not found:
+            return []
+        lines = node_lines(self.module, statement, line, found)
+        return [(dotted(node) or "", lines.get(node, line)) for node in reversed(found)]
 
     def call(self, node: cst.Call, line: int, col: int, out: list, binds: List[str]) -> bool:
         """Record a call that matters on its own; False when the caller should record it."""

@@ -303,6 +303,12 @@ class Simulation:
             value = ("strings", event.strings)
         elif event.ref is not None:
             value = self.lookup(module, event.ref, strict=True)
+        for read, line in event.reads:
+            try:
+                self.lookup(module, read, strict=True)
+            except Raised as raised:
+                raised.failure.path, raised.failure.line = module.path or "", line
+                raise
         for name in event.names:
             module.ns[name] = value
 
