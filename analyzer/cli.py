@@ -40,20 +40,23 @@ def main() -> None:
               help="How to print the findings.")
 @click.option("--python", "python", metavar="PATH",
               help="Interpreter whose environment third-party imports are resolved against "
-                   "(default: the one running routerlint).")
+                   "(default: [tool.routerlint] python, else an in-project .venv/venv, else "
+                   "$VIRTUAL_ENV, else the one running routerlint).")
 @click.option("--src", multiple=True, metavar="DIR",
               help="A source root, relative to the project root (repeatable).")
 @click.option("--app", metavar="MODULE[:ATTR]",
               help="The app's entry point (default: the module that creates FastAPI()).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Folder or file names to skip.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-def scan(paths, output_format, python, src, app, exclude, exit_zero) -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say on stderr which interpreter's environment is used, and why.")
+def scan(paths, output_format, python, src, app, exclude, exit_zero, verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from routerlint.engine import Options, analyze
     from routerlint.formats import FORMATS
 
     report = analyze(Options(paths=paths or (".",), python=python, src=src, app=app,
-                             exclude=exclude))
+                             exclude=exclude, verbose=verbose))
     click.echo(FORMATS[output_format](report))
     findings = bool(report.diagnostics) or bool(report.failing)
     sys.exit(1 if findings and not exit_zero else 0)

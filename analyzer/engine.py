@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from routerlint.discover import Project, SourceFile, UsageError, discover
-from routerlint.environment import Environment
+from routerlint.declared import read_config
+from routerlint.distributions import dist_for_import
+from routerlint.environment import Environment, Located, choose_python
+from routerlint.external import module_names
 from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
@@ -23,6 +27,8 @@ class Options:
     src: Sequence[str] = ()  # source roots, relative to the project root
     app: Optional[str] = None  # "module:attr" entry point; auto-detected when None
     exclude: Sequence[str] = ()
+    configured_python: Optional[str] = None  # [tool.routerlint] python
+    verbose: bool = False
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
@@ -53,9 +59,9 @@ class Finder:
         path, namespace = self.project.locate(name)
         if top in self._internal_tops and not namespace:
             return None  # an internal regular package owns this name: it is missing
-        located = self.env.locate_top(top)
-        if located is not None and (not located[1] or not namespace):
-            return Spec(None, None, True, external=True)
+        located = self.env.locate(name)
+        if located is not None and (not located.namespace or not namespace):
+            return self._external(name, located)
         if namespace:
             return Spec(self.project.rel(path), None, True)
         return None
@@ -70,10 +76,34 @@ class Finder:
                  if name.startswith(package + ".") and name.count(".") == depth]
         return [name for _, name in sorted(found)]
 
+    def _external(self, name: str, located: Located) -> Spec:
+        """An installed module: its defined names are read from its source, never run."""
+        names = None
+        if located.kind == "namespace":
+            names = frozenset()
+        elif located.kind in ("module", "package") and located.file:
+            try:
+                names = module_names(located.file, name, located.is_package, self.env.locate,
+                                     self.env.version)[0]
+            except Exception:  # an unreadable third-party file: unknown, never a false alarm
+                names = None
+        return Spec(located.file, None, located.is_package, external=True, names=names)
+
     def missing_code(self, name: str) -> str:
         top = name.split(".")[0]
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
         return "RL200" if internal else "RL201"
+
+    def missing_message(self, name: str, message: str) -> str:
+        """CPython's message, plus what to install for a third-party module."""
+        if self.missing_code(name) != "RL201":
+            return message
+        top = name.split(".")[0]
+        dist = dist_for_import(name)
+        if "." in name and self.env.locate(top) is not None:
+            return (f"{message}: the installed package '{top}' has no submodule "
+                    f"'{name}' in {self.env.executable}: pip install {dist}")
+        return f"{message} in {self.env.executable}: pip install {dist}"
 
 
 def _creates_app(facts: ModuleFacts) -> bool:
@@ -109,7 +139,12 @@ def analyze(options: Options) -> Report:
     project = discover(options.paths, options.src, options.exclude)
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
-    env = Environment.probe(options.python)
+    configured = options.configured_python or read_config(project.root).get("python")
+    python, reason = choose_python(options.python, project.root, configured)
+    env = Environment.probe(python, reason)
+    if options.verbose:
+        print(f"routerlint: target Python {env.executable} "
+              f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = env.version
     modules: Modules = {}
     for source in project.files:
@@ -124,7 +159,8 @@ def analyze(options: Options) -> Report:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
 
     def fresh() -> Simulation:
-        return Simulation(finder.find, finder.missing_code, finder.children)
+        return Simulation(finder.find, finder.missing_code, finder.children,
+                          finder.missing_message)
 
     sims: List[Simulation] = []
     last: Dict[str, Tuple[Outcome, bool]] = {}
@@ -184,7 +220,7 @@ def analyze(options: Options) -> Report:
     diagnostics.sort(key=lambda d: d.sort_key)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
-                  time.perf_counter() - started, entry=entry, python=env.executable,
+                  time.perf_counter() - started, entry=entry, python=env.executable, python_reason=env.reason,
                   entry_fails=entry_fails)
 
 

@@ -49,6 +49,7 @@ def to_json(report: Report) -> str:
             "failing": len(report.failing), "errors": report.count("error"),
             "warnings": report.count("warning"), "seconds": round(report.seconds, 3),
             "python": report.python,
+            "python_reason": report.python_reason,
         },
     }
     return json.dumps(data, indent=2)

@@ -65,6 +65,7 @@ class Report:
     seconds: float
     entry: Optional[str] = None
     python: Optional[str] = None
+    python_reason: Optional[str] = None  # how the target interpreter was chosen
     entry_fails: Optional[Cause] = None
 
     @property

@@ -73,6 +73,7 @@ class Module:
     ns: Dict[str, tuple] = field(default_factory=dict)
     open: bool = False  # any attribute may exist (external, __getattr__, star from unknown)
     done: bool = False
+    external: bool = False  # installed third-party: names known from its source, not executed
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Spec:
     facts: Optional[ModuleFacts]
     is_package: bool
     external: bool = False
+    names: Optional[frozenset] = None  # an external module's defined names; None: unknown
 
 
 Finder = Callable[[str], Optional[Spec]]
@@ -103,10 +105,12 @@ class Simulation:
     """One interpreter: its sys.modules, its MetaData registries, its history of attempts."""
 
     def __init__(self, find: Finder, missing_code: MissingCode,
-                 children: Optional[Children] = None) -> None:
+                 children: Optional[Children] = None,
+                 missing_message: Optional[Callable[[str, str], str]] = None) -> None:
         self.find = find
         self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
         self.children = children or (lambda package: [])
+        self.missing_message = missing_message or (lambda name, message: message)
         self.sys_modules: Dict[str, Module] = {}
         self.tables: Dict[Tuple[str, Optional[str], str], TableDef] = {}
         self.meta_labels: Dict[str, str] = {}
@@ -133,14 +137,18 @@ class Simulation:
                 return found
             if not parent.is_package:
                 raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
-                                     f"No module named '{name}'; '{parent_name}' is not a "
-                                     "package", symbol=name))
+                                     self.missing_message(
+                                         name, f"No module named '{name}'; '{parent_name}' "
+                                         "is not a package"), symbol=name))
         spec = self.find(name)
         if spec is None:
             raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
-                                 f"No module named '{name}'", symbol=name))
+                                 self.missing_message(name, f"No module named '{name}'"),
+                                 symbol=name))
         module = Module(name, spec.path, spec.facts, spec.is_package,
-                        open=spec.external)
+                        open=spec.external and spec.names is None, external=spec.external)
+        if spec.external and spec.names:
+            module.ns.update((defined, UNKNOWN) for defined in spec.names)
         self.sys_modules[name] = module
         if spec.facts is not None:
             self.executed.add(name)
@@ -232,7 +240,8 @@ class Simulation:
             if self.find(submodule) is not None:
                 return ("module", self.import_module(submodule).name)
         if source.done:
-            message = f"cannot import name '{name}' from '{source.name}' ({source.path})"
+            message = (f"cannot import name '{name}' from '{source.name}' "
+                       f"({source.path or 'unknown location'})")
             code = "RL202"
         else:
             message = (f"cannot import name '{name}' from partially initialized module "
@@ -251,7 +260,7 @@ class Simulation:
         return None
 
     def star(self, module: Module, source: Module) -> None:
-        if source.open:
+        if source.open or source.external:  # an installed module's __all__ is not modelled
             module.open = True
         facts = source.facts
         names = facts.all_names if facts is not None and facts.all_names is not None else [

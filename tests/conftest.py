@@ -22,3 +22,19 @@ def pytest_generate_tests(metafunc):
 def fixture_copy(fixture_app, tmp_path):
     """A throw-away copy of the app: bytecode and marker files never land in the repo."""
     return copy_fixture(fixture_app, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def target_envs(tmp_path_factory):
+    """Interpreters of throw-away venvs, built once per session (per xdist worker) on demand."""
+    from envs import build_env
+
+    built = {}
+    where = tmp_path_factory.mktemp("venvs")
+
+    def get(name: str) -> str:
+        if name not in built:
+            built[name] = str(build_env(name, where))
+        return built[name]
+
+    return get

@@ -45,6 +45,13 @@ def copy_fixture(fixture: Path, tmp_path: Path) -> Path:
     return dest
 
 
+def target_python(expect: dict, request) -> str | None:
+    """The interpreter of the venv named by expect.toml `env` (built once per session)."""
+    if "env" not in expect:
+        return None
+    return request.getfixturevalue("target_envs")(expect["env"])
+
+
 def expected_outcomes(expect: dict) -> dict[str, dict]:
     """expect.toml [routers] as {"module": {"loads": True} | {"loads": False, "code", "at"}}."""
     out = {}
@@ -104,9 +111,10 @@ def last_json_line(stdout: str) -> dict:
     return json.loads(lines[-1])
 
 
-def run_oracle(copy: Path) -> tuple[dict, subprocess.CompletedProcess]:
+def run_oracle(copy: Path, python: str | None = None) -> tuple[dict, subprocess.CompletedProcess]:
+    """Load the app with real CPython: `python` (a target venv's interpreter) or ours."""
     proc = subprocess.run(
-        [sys.executable, "-I", str(ORACLE), str(copy)],
+        [python or sys.executable, "-I", str(ORACLE), str(copy)],
         capture_output=True,
         text=True,
         timeout=600,

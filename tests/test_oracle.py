@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from helpers import compare_routers, expected_outcomes, load_expect, run_oracle
+from helpers import compare_routers, expected_outcomes, load_expect, run_oracle, target_python
 
 
-def test_expect_matches_cpython(fixture_app, fixture_copy):
+def test_expect_matches_cpython(fixture_app, fixture_copy, request):
     expect = load_expect(fixture_app)
     expected = expected_outcomes(expect)
-    data, proc = run_oracle(fixture_copy)
+    data, proc = run_oracle(fixture_copy, target_python(expect, request))
 
     problems = []
     discovered = set(data["discovered"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import compare_routers, expected_outcomes, load_expect, run_routerlint
+from helpers import (
+    compare_routers, expected_outcomes, load_expect, run_routerlint, target_python,
+)
 
 
 def _predicted(report: dict) -> dict[str, dict]:
@@ -25,9 +27,12 @@ def _predicted(report: dict) -> dict[str, dict]:
     return out
 
 
-def test_routerlint_predicts_expect(fixture_app, fixture_copy):
+def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
     expect = load_expect(fixture_app)
     args = list(expect.get("args", []))
+    python = target_python(expect, request)
+    if python:
+        args += ["--python", python]
     proc = run_routerlint(fixture_copy, *args)
 
     assert "Traceback" not in proc.stderr, f"routerlint crashed:\n{proc.stderr[-4000:]}"

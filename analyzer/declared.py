@@ -1,0 +1,101 @@
+"""The project's pyproject.toml: `[tool.routerlint]` settings and declared dependencies
+(PEP 621, Poetry, PDM and uv groups, requirements*.txt) — read as data, nothing executed."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Set
+
+from routerlint.discover import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_KNOWN_KEYS = {"python"}
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _load(root: Path) -> dict:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it as TOML: {exc}") from None
+
+
+def read_config(root: Path) -> Dict[str, object]:
+    """`[tool.routerlint]`; unknown keys and bad values are usage errors naming the key."""
+    config = _load(root).get("tool", {}).get("routerlint", {})
+    if not isinstance(config, dict):
+        raise UsageError(f"{root / 'pyproject.toml'}: [tool.routerlint] must be a table")
+    unknown = sorted(set(config) - _KNOWN_KEYS)
+    if unknown:
+        raise UsageError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.routerlint]: "
+                         f"{', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    if "python" in config and not isinstance(config["python"], str):
+        raise UsageError(f"{root / 'pyproject.toml'}: [tool.routerlint] python must be a "
+                         "string (path to an interpreter)")
+    return config
+
+
+def _names(requirements) -> List[str]:
+    out = []
+    for item in requirements or []:
+        if isinstance(item, str):
+            match = _REQUIREMENT.match(item)
+            if match and not item.lstrip().startswith(("-", "#")):
+                out.append(match.group(1))
+    return out
+
+
+def declared_dependencies(root: Path) -> Optional[Set[str]]:
+    """Distribution names the project declares anywhere, or None when it declares none (then
+    RL204 does not run)."""
+    data = _load(root)
+    found: List[str] = []
+    sources = 0
+    project = data.get("project", {})
+    if "dependencies" in project or "optional-dependencies" in project:
+        sources += 1
+        found += _names(project.get("dependencies"))
+        for group in (project.get("optional-dependencies") or {}).values():
+            found += _names(group)
+    groups = data.get("dependency-groups")  # PEP 735 (uv, pdm)
+    if isinstance(groups, dict):
+        sources += 1
+        for group in groups.values():
+            found += _names(group)
+    tool = data.get("tool", {})
+    poetry = tool.get("poetry", {})
+    if isinstance(poetry, dict):
+        tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+        tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values()
+                   if isinstance(g, dict)]
+        for table in tables:
+            if isinstance(table, dict):
+                sources += 1
+                found += [name for name in table if name.lower() != "python"]
+    pdm = tool.get("pdm", {})
+    if isinstance(pdm, dict) and isinstance(pdm.get("dev-dependencies"), dict):
+        sources += 1
+        for group in pdm["dev-dependencies"].values():
+            found += _names(group)
+    uv = tool.get("uv", {})
+    if isinstance(uv, dict) and isinstance(uv.get("dev-dependencies"), list):
+        sources += 1
+        found += _names(uv["dev-dependencies"])
+    for req in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
+        sources += 1
+        try:
+            lines = req.read_text("utf-8", "replace").splitlines()
+        except OSError:
+            continue
+        found += _names(line.split("#")[0] for line in lines)
+    return set(found) if sources else None

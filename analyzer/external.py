@@ -1,0 +1,111 @@
+"""Names an installed (third-party) module defines, read from its source — never imported.
+
+The simulation treats such a module like an internal one whose names are known but whose own
+imports are not followed: top-level bindings in any branch, the names its imports bind,
+star-imports followed within the same top-level package, and (by the caller) submodules.
+Anything we cannot read with certainty — extension modules, a module-level `__getattr__`,
+`sys.modules`/`globals()` tricks, `match` statements, star-imports from elsewhere — makes the
+module *unknown* (None): every name is accepted, never a false alarm.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+
+from routerlint.facts import Assign, Bind, ClassDef, DynamicImport, FunctionDef, Import
+
+_TRICKS = re.compile(
+    rb"sys\.modules\s*\[|globals\(\)|vars\(\)|\bexec\s*\(|setattr\s*\(|__getattr__|"
+    rb"^\s*match\s[^\n]*:\s*$|__path__", re.M)
+_WALRUS = re.compile(rb"\b([A-Za-z_]\w*)\s*:=")
+
+# (path, mtime, size) -> (names or None, literal __all__ or None, __all__ assigned at all)
+_CACHE: Dict[Tuple[str, float, int], Tuple[Optional[FrozenSet[str]], Optional[List[str]], bool]] = {}
+
+
+def module_names(path: str, module: str, is_package: bool, locate, target=(3, 11),
+                 _seen: Optional[Set[str]] = None):
+    """(names, all_names, dynamic_all) for the module at `path`; names None when unknown.
+    `locate(dotted)` returns an environment Located (for star-imports inside the package)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None, None, True
+    key = (path, stat.st_mtime, stat.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    seen = set(_seen or ()) | {module}
+    result = _read(path, module, is_package, locate, target, seen)
+    _CACHE[key] = result
+    return result
+
+
+def _read(path, module, is_package, locate, target, seen):
+    from routerlint.scanner import scan_source
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None, None, True
+    if _TRICKS.search(data):
+        return None, None, True
+    facts = scan_source(data, path, target)
+    if facts.syntax is not None or facts.has_getattr:
+        return None, None, True
+    names: Set[str] = {m.decode() for m in _WALRUS.findall(data)}
+    package = module if is_package else module.rpartition(".")[0]
+    unknown = False
+
+    def walk(events) -> None:
+        nonlocal unknown
+        for event in events:
+            if isinstance(event, (Assign, Bind)):
+                names.update(event.names)
+            elif isinstance(event, (FunctionDef, ClassDef)):
+                names.add(event.name)
+            elif isinstance(event, DynamicImport):
+                names.update(event.binds)
+            elif isinstance(event, Import):
+                if event.names is None:
+                    names.add(event.asname or event.module.split(".")[0])
+                    continue
+                for name, asname in event.names:
+                    if name != "*":
+                        names.add(asname or name)
+                    elif not _star(event):
+                        unknown = True
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list):
+                    walk(inner)
+
+    def _star(event: Import) -> bool:
+        if event.level:
+            parts = package.split(".")
+            if event.level - 1 >= len(parts):
+                return False
+            base = ".".join(parts[: len(parts) - (event.level - 1)]
+                            + ([event.module] if event.module else []))
+        else:
+            base = event.module
+        if base.split(".")[0] != module.split(".")[0] or base in seen:
+            return False  # outside the package (or a loop): not followed
+        located = locate(base)
+        if located is None or located.file is None or located.kind not in ("module", "package"):
+            return False
+        star_names, star_all, dynamic = module_names(located.file, base, located.is_package,
+                                                     locate, target, seen)
+        if star_names is None or dynamic:
+            return False
+        names.update(star_all if star_all is not None
+                     else (n for n in star_names if not n.startswith("_")))
+        return True
+
+    walk(facts.events)
+    if unknown:
+        return None, None, True
+    dynamic_all = "__all__" in names and facts.all_names is None
+    return frozenset(names), facts.all_names, dynamic_all

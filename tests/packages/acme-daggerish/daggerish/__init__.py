@@ -1,0 +1,5 @@
+"""Installed as distribution 'acme-daggerish', imported as 'daggerish'."""
+
+
+def connect():
+    return None

@@ -1,0 +1,9 @@
+__all__ = ["Client"]
+
+
+class Client:
+    pass
+
+
+class _Hidden:
+    pass

@@ -1,0 +1,6 @@
+class HarmCategory:
+    pass
+
+
+class SafetySettings:
+    pass
