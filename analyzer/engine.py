@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.discover import Project, SourceFile, UsageError, discover
 from routerlint.environment import Environment
@@ -13,6 +13,7 @@ from routerlint.facts import Assign, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
+from routerlint import suppress
 from routerlint.simulate import Failure, Outcome, Raised, Simulation, Spec
 
 
@@ -23,6 +24,9 @@ class Options:
     src: Sequence[str] = ()  # source roots, relative to the project root
     app: Optional[str] = None  # "module:attr" entry point; auto-detected when None
     exclude: Sequence[str] = ()
+    # (code, path) -> reported?  From the configuration; None reports every rule.
+    enabled: Optional[Callable[[str, str], bool]] = None
+    target_version: Optional[Tuple[int, int]] = None  # default: the interpreter's version
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
@@ -79,7 +83,7 @@ def analyze(options: Options) -> Report:
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
     env = Environment.probe(options.python)
-    target = env.version
+    target = options.target_version or env.version
     modules: Modules = {}
     for source in project.files:
         modules.setdefault(source.module, (source, scan_file(source, target)))
@@ -142,11 +146,14 @@ def analyze(options: Options) -> Report:
             if outcome.failure.path != result.path:  # else the root cause says it already
                 diagnostics.append(_router_diagnostic(result, outcome, project))
         results.append(result)
+    if options.enabled is not None:
+        diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
+    diagnostics, suppressed = suppress.apply(diagnostics, suppress.collect(modules))
     diagnostics.sort(key=lambda d: d.sort_key)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
                   time.perf_counter() - started, entry=entry, python=env.executable,
-                  entry_fails=entry_fails)
+                  entry_fails=entry_fails, suppressed=len(suppressed))
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

@@ -47,7 +47,8 @@ def to_json(report: Report) -> str:
             "files": report.files, "lines": report.lines, "routers": len(report.routers),
             "failing": len(report.failing), "errors": report.count("error"),
             "warnings": report.count("warning"), "seconds": round(report.seconds, 3),
-            "python": report.python,
+            "python": report.python, "suppressed": report.suppressed,
+            "baselined": report.baselined,
         },
     }
     return json.dumps(data, indent=2)
@@ -72,8 +73,15 @@ def to_text(report: Report) -> str:
         f"Routers: {len(report.routers)} found, {loading} load, {len(report.failing)} fail.  "
         f"Diagnostics: {report.count('error')} errors, {report.count('warning')} warnings.  "
         f"({report.files:,} files, {report.seconds:.2f} s)"
+        + _silenced(report)
     )
     return "\n".join(out)
+
+
+def _silenced(report: Report) -> str:
+    parts = [f"{n} {what}" for n, what in ((report.suppressed, "suppressed"),
+                                          (report.baselined, "in baseline")) if n]
+    return f"  ({', '.join(parts)})" if parts else ""
 
 
 def _chain(d: Diagnostic):

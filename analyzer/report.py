@@ -65,6 +65,8 @@ class Report:
     entry: Optional[str] = None
     python: Optional[str] = None
     entry_fails: Optional[Cause] = None
+    suppressed: int = 0  # findings dropped by `# noqa` / `# routerlint: ignore[...]`
+    baselined: int = 0  # findings already recorded in the --baseline file
 
     @property
     def failing(self) -> List[RouterResult]:
