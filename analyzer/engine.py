@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.discover import Project, SourceFile, UsageError, discover
+from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, UsageError, discover
 from routerlint.environment import Environment
 from routerlint.facts import Assign, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
@@ -23,7 +23,8 @@ class Options:
     python: Optional[str] = None  # interpreter whose environment third-party imports use
     src: Sequence[str] = ()  # source roots, relative to the project root
     app: Optional[str] = None  # "module:attr" entry point; auto-detected when None
-    exclude: Sequence[str] = ()
+    exclude: Sequence[str] = ()  # added to `excludes`
+    excludes: Sequence[str] = DEFAULT_EXCLUDES
     # (code, path) -> reported?  From the configuration; None reports every rule.
     enabled: Optional[Callable[[str, str], bool]] = None
     target_version: Optional[Tuple[int, int]] = None  # default: the interpreter's version
@@ -79,7 +80,7 @@ def _top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
 
 def analyze(options: Options) -> Report:
     started = time.perf_counter()
-    project = discover(options.paths, options.src, options.exclude)
+    project = discover(options.paths, options.src, options.exclude, options.excludes)
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
     env = Environment.probe(options.python)

@@ -92,4 +92,31 @@ def _chain(d: Diagnostic):
     return [" -> ".join(d.chain) + tail]
 
 
-FORMATS: Dict[str, Callable[[Report], str]] = {"text": to_text, "json": to_json}
+def to_statistics(report: Report, as_json: bool = False) -> str:
+    """`--statistics`: how many findings per code, most frequent first."""
+    counts: Dict[str, list] = {}
+    for d in report.diagnostics:
+        counts.setdefault(d.code, [0, d.name])[0] += 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    if as_json:
+        return json.dumps([{"code": code, "name": name, "count": n}
+                           for code, (n, name) in rows], indent=2)
+    return "\n".join(f"{n:>5}  {code}  {name}" for code, (n, name) in rows)
+
+
+def summary_line(report: Report) -> str:
+    return to_text(report).splitlines()[-1]
+
+
+def _github(report: Report) -> str:
+    from routerlint.github import to_github
+    return to_github(report)
+
+
+def _sarif(report: Report) -> str:
+    from routerlint.sarif import to_sarif
+    return to_sarif(report)
+
+
+FORMATS: Dict[str, Callable[[Report], str]] = {
+    "text": to_text, "json": to_json, "github": _github, "sarif": _sarif}
