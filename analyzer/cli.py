@@ -33,15 +33,25 @@ def main() -> None:
     without running the app."""
 
 
+def _codes(value):
+    return [c.strip().upper() for c in value.split(",") if c.strip()] if value else None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "--output-format", "output_format", default="text",
-              type=click.Choice(["text", "json"]), show_default=True,
+              type=click.Choice(["text", "json", "github", "sarif"]), show_default=True,
               help="How to print the findings.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(),
+              help="Settings file (default: [tool.routerlint] of the project's pyproject.toml).")
+@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to report.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to skip.")
+@click.option("--extend-select", metavar="CODES", help="Codes or prefixes to add to select.")
 @click.option("--python", "python", metavar="PATH",
               help="Interpreter whose environment third-party imports are resolved against "
                    "(default: [tool.routerlint] python, else an in-project .venv/venv, else "
                    "$VIRTUAL_ENV, else the one running routerlint).")
+@click.option("--target-version", metavar="pyXY", help="Python version to judge syntax for.")
 @click.option("--src", multiple=True, metavar="DIR",
               help="A source root, relative to the project root (repeatable).")
 @click.option("--app", metavar="MODULE[:ATTR]",
@@ -50,16 +60,83 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Say on stderr which interpreter's environment is used, and why.")
-def scan(paths, output_format, python, src, app, exclude, exit_zero, verbose) -> None:
+@click.option("--statistics", is_flag=True, help="Print how many findings each code has.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Text format: print only the summary line, and nothing when clean.")
+@click.option("--output-file", "-o", metavar="FILE", type=click.Path(),
+              help="Write the output to FILE instead of stdout.")
+@click.option("--baseline", metavar="FILE", type=click.Path(),
+              help="Report only findings not recorded in FILE.")
+@click.option("--write-baseline", metavar="FILE", type=click.Path(),
+              help="Record today's findings in FILE (then exit 0).")
+@click.option("--show-settings", is_flag=True, help="Print the effective settings and exit.")
+def scan(paths, output_format, config_file, select, ignore, extend_select, python,
+         target_version, src, app, exclude, exit_zero, statistics, quiet, output_file,
+         baseline, write_baseline, show_settings, verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
-    from routerlint.engine import Options, analyze
-    from routerlint.formats import FORMATS
+    from pathlib import Path
 
-    report = analyze(Options(paths=paths or (".",), python=python, src=src, app=app,
-                             exclude=exclude, verbose=verbose))
-    click.echo(FORMATS[output_format](report))
-    findings = bool(report.diagnostics) or bool(report.failing)
+    from routerlint import config
+    from routerlint.engine import Options, analyze
+    from routerlint import baseline as baselines
+    from routerlint.formats import FORMATS, summary_line, to_statistics
+
+    paths = paths or (".",)
+    if config_file is not None:
+        settings = config.load(Path(config_file), explicit=True)
+    else:
+        settings = config.load(config.find_config(paths))
+    for key, value in (("select", _codes(select)), ("ignore", _codes(ignore)),
+                       ("extend-select", _codes(extend_select))):
+        if value is not None:
+            config.check_codes(value, f"--{key}")
+            setattr(settings, key.replace("-", "_"), value)
+    if target_version:
+        config.check_target(target_version, "--target-version")
+        settings.target_version = target_version
+    settings.python = python or settings.python
+    settings.app = app or settings.app
+    settings.src = list(src) or settings.src
+    settings.extend_exclude = settings.extend_exclude + list(exclude)
+    if show_settings:
+        click.echo(settings.show())
+        return
+    report = analyze(Options(paths=paths, python=python,
+                             configured_python=settings.python, src=settings.src,
+                             app=settings.app, exclude=settings.extend_exclude,
+                             excludes=settings.exclude, enabled=settings.enabled,
+                             target_version=settings.target, verbose=verbose))
+    if write_baseline:
+        baselines.write(write_baseline, report.diagnostics)
+        click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
+                   f"{write_baseline}", err=True)
+        sys.exit(0)
+    if baseline:
+        report.diagnostics, report.baselined = baselines.apply(
+            report.diagnostics, baselines.read(baseline))
+    findings = bool(report.diagnostics)  # every failing router has one, unless silenced
+    if statistics:
+        text = to_statistics(report, as_json=output_format == "json")
+    elif quiet and output_format == "text":
+        text = summary_line(report) if findings else ""
+    else:
+        text = FORMATS[output_format](report)
+    _emit(text, output_file)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+def _emit(text: str, output_file) -> None:
+    from routerlint.discover import UsageError
+
+    if output_file is None:
+        if text:
+            click.echo(text)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n" if text else "")
+    except OSError as exc:
+        raise UsageError(f"--output-file {output_file}: cannot write: {exc.strerror}") from None
 
 
 @main.command("rules")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Set
+from typing import List, Optional, Set
 
 from routerlint.discover import UsageError
 
@@ -15,7 +15,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_KNOWN_KEYS = {"python"}
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -28,21 +27,6 @@ def _load(root: Path) -> dict:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: cannot read it as TOML: {exc}") from None
-
-
-def read_config(root: Path) -> Dict[str, object]:
-    """`[tool.routerlint]`; unknown keys and bad values are usage errors naming the key."""
-    config = _load(root).get("tool", {}).get("routerlint", {})
-    if not isinstance(config, dict):
-        raise UsageError(f"{root / 'pyproject.toml'}: [tool.routerlint] must be a table")
-    unknown = sorted(set(config) - _KNOWN_KEYS)
-    if unknown:
-        raise UsageError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.routerlint]: "
-                         f"{', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
-    if "python" in config and not isinstance(config["python"], str):
-        raise UsageError(f"{root / 'pyproject.toml'}: [tool.routerlint] python must be a "
-                         "string (path to an interpreter)")
-    return config
 
 
 def _names(requirements) -> List[str]:

@@ -105,7 +105,8 @@ def source_roots(root: Path, configured: Sequence[str] = ()) -> List[Path]:
 
 
 def discover(paths: Sequence[str], src: Sequence[str] = (),
-             extra_excludes: Iterable[str] = ()) -> Project:
+             extra_excludes: Iterable[str] = (),
+             excludes: Sequence[str] = DEFAULT_EXCLUDES) -> Project:
     """The project the paths belong to, and every .py file under them (excludes applied)."""
     resolved = []
     for raw in paths:
@@ -115,7 +116,7 @@ def discover(paths: Sequence[str], src: Sequence[str] = (),
         resolved.append(path.resolve())
     root = find_root(resolved[0])
     project = Project(root, source_roots(root, src),
-                      excludes=DEFAULT_EXCLUDES + tuple(extra_excludes))
+                      excludes=tuple(excludes) + tuple(extra_excludes))
     seen: Dict[Path, None] = {}
     for path in resolved:
         if path.is_file():
@@ -150,9 +151,16 @@ def _walk(top: Path, project: Project) -> Iterable[Path]:
         visited.add(real)
         dirnames[:] = sorted(
             d for d in dirnames
-            if not any(fnmatch.fnmatch(d, pattern) for pattern in project.excludes)
-            and not (here / d / "pyvenv.cfg").exists()
+            if not _skipped(here / d, project) and not (here / d / "pyvenv.cfg").exists()
         )
         for name in sorted(filenames):
-            if name.endswith(".py"):
+            if name.endswith(".py") and not _skipped(here / name, project):
                 yield here / name
+
+
+def _skipped(path: Path, project: Project) -> bool:
+    """Excluded by name (`build`, `*.egg-info`, `pay.py`) or, for a pattern holding `/`, by
+    its path relative to the project root (`app/legacy/*`)."""
+    rel = project.rel(path)
+    return any(fnmatch.fnmatch(rel if "/" in pattern else path.name, pattern)
+               for pattern in project.excludes)

@@ -6,10 +6,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.discover import Project, SourceFile, UsageError, discover
-from routerlint.declared import read_config
+from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, UsageError, discover
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located, choose_python
 from routerlint.external import module_names
@@ -17,6 +16,7 @@ from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
+from routerlint import suppress
 from routerlint.simulate import Failure, Outcome, Raised, Simulation, Spec
 
 
@@ -26,7 +26,11 @@ class Options:
     python: Optional[str] = None  # interpreter whose environment third-party imports use
     src: Sequence[str] = ()  # source roots, relative to the project root
     app: Optional[str] = None  # "module:attr" entry point; auto-detected when None
-    exclude: Sequence[str] = ()
+    exclude: Sequence[str] = ()  # added to `excludes`
+    excludes: Sequence[str] = DEFAULT_EXCLUDES
+    # (code, path) -> reported?  From the configuration; None reports every rule.
+    enabled: Optional[Callable[[str, str], bool]] = None
+    target_version: Optional[Tuple[int, int]] = None  # default: the interpreter's version
     configured_python: Optional[str] = None  # [tool.routerlint] python
     verbose: bool = False
 
@@ -136,16 +140,15 @@ def _top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
 
 def analyze(options: Options) -> Report:
     started = time.perf_counter()
-    project = discover(options.paths, options.src, options.exclude)
+    project = discover(options.paths, options.src, options.exclude, options.excludes)
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
-    configured = options.configured_python or read_config(project.root).get("python")
-    python, reason = choose_python(options.python, project.root, configured)
+    python, reason = choose_python(options.python, project.root, options.configured_python)
     env = Environment.probe(python, reason)
     if options.verbose:
         print(f"routerlint: target Python {env.executable} "
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
-    target = env.version
+    target = options.target_version or env.version
     modules: Modules = {}
     for source in project.files:
         modules.setdefault(source.module, (source, scan_file(source, target)))
@@ -217,11 +220,15 @@ def analyze(options: Options) -> Report:
             if outcome.failure.path != result.path:  # else the root cause says it already
                 diagnostics.append(_router_diagnostic(result, outcome, project))
         results.append(result)
+    if options.enabled is not None:
+        diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
+    diagnostics, suppressed = suppress.apply(diagnostics, suppress.collect(modules))
     diagnostics.sort(key=lambda d: d.sort_key)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
-                  time.perf_counter() - started, entry=entry, python=env.executable, python_reason=env.reason,
-                  entry_fails=entry_fails)
+                  time.perf_counter() - started, entry=entry, python=env.executable,
+                  python_reason=env.reason, entry_fails=entry_fails,
+                  suppressed=len(suppressed))
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

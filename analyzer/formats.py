@@ -48,8 +48,8 @@ def to_json(report: Report) -> str:
             "files": report.files, "lines": report.lines, "routers": len(report.routers),
             "failing": len(report.failing), "errors": report.count("error"),
             "warnings": report.count("warning"), "seconds": round(report.seconds, 3),
-            "python": report.python,
-            "python_reason": report.python_reason,
+            "python": report.python, "python_reason": report.python_reason,
+            "suppressed": report.suppressed, "baselined": report.baselined,
         },
     }
     return json.dumps(data, indent=2)
@@ -74,8 +74,15 @@ def to_text(report: Report) -> str:
         f"Routers: {len(report.routers)} found, {loading} load, {len(report.failing)} fail.  "
         f"Diagnostics: {report.count('error')} errors, {report.count('warning')} warnings.  "
         f"({report.files:,} files, {report.seconds:.2f} s)"
+        + _silenced(report)
     )
     return "\n".join(out)
+
+
+def _silenced(report: Report) -> str:
+    parts = [f"{n} {what}" for n, what in ((report.suppressed, "suppressed"),
+                                          (report.baselined, "in baseline")) if n]
+    return f"  ({', '.join(parts)})" if parts else ""
 
 
 def _chain(d: Diagnostic):
@@ -86,4 +93,31 @@ def _chain(d: Diagnostic):
     return [" -> ".join(d.chain) + tail]
 
 
-FORMATS: Dict[str, Callable[[Report], str]] = {"text": to_text, "json": to_json}
+def to_statistics(report: Report, as_json: bool = False) -> str:
+    """`--statistics`: how many findings per code, most frequent first."""
+    counts: Dict[str, list] = {}
+    for d in report.diagnostics:
+        counts.setdefault(d.code, [0, d.name])[0] += 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    if as_json:
+        return json.dumps([{"code": code, "name": name, "count": n}
+                           for code, (n, name) in rows], indent=2)
+    return "\n".join(f"{n:>5}  {code}  {name}" for code, (n, name) in rows)
+
+
+def summary_line(report: Report) -> str:
+    return to_text(report).splitlines()[-1]
+
+
+def _github(report: Report) -> str:
+    from routerlint.github import to_github
+    return to_github(report)
+
+
+def _sarif(report: Report) -> str:
+    from routerlint.sarif import to_sarif
+    return to_sarif(report)
+
+
+FORMATS: Dict[str, Callable[[Report], str]] = {
+    "text": to_text, "json": to_json, "github": _github, "sarif": _sarif}

@@ -67,6 +67,8 @@ class Report:
     python: Optional[str] = None
     python_reason: Optional[str] = None  # how the target interpreter was chosen
     entry_fails: Optional[Cause] = None
+    suppressed: int = 0  # findings dropped by `# noqa` / `# routerlint: ignore[...]`
+    baselined: int = 0  # findings already recorded in the --baseline file
 
     @property
     def failing(self) -> List[RouterResult]:

@@ -1,0 +1,160 @@
+"""`[tool.routerlint]` in pyproject.toml (or `--config FILE`), checked key by key; command-line
+flags override the file. Rule selection follows ruff: codes or prefixes, the most specific
+selector wins, and `ignore` wins a tie."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from routerlint.discover import DEFAULT_EXCLUDES, UsageError, find_root
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "src")
+STRINGS = ("python", "target-version", "app")
+KEYS = LISTS + STRINGS + ("per-file-ignores",)
+_TARGET = re.compile(r"^py3(9|1[0-4])$")
+
+
+@dataclass
+class Settings:
+    source: Optional[str] = None  # the file the settings came from
+    select: List[str] = field(default_factory=lambda: ["RL"])
+    ignore: List[str] = field(default_factory=list)
+    extend_select: List[str] = field(default_factory=list)
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: List[str] = field(default_factory=list)
+    src: List[str] = field(default_factory=list)
+    python: Optional[str] = None
+    target_version: Optional[str] = None
+    app: Optional[str] = None
+
+    def enabled(self, code: str, path: str) -> bool:
+        ignore = list(self.ignore)
+        for pattern, codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path.rpartition("/")[2], pattern):
+                ignore.extend(codes)
+        chosen = _specificity(code, self.select + self.extend_select)
+        return chosen > _specificity(code, ignore)
+
+    @property
+    def target(self) -> Optional[Tuple[int, int]]:
+        return None if self.target_version is None else (3, int(self.target_version[3:]))
+
+    def show(self) -> str:
+        def fmt(value):
+            if isinstance(value, dict):
+                inner = ", ".join(f'"{k}" = {fmt(v)}' for k, v in value.items())
+                return "{" + inner + "}"
+            if isinstance(value, list):
+                return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+            return '"' + str(value) + '"'
+
+        lines = [f"# settings from {self.source or 'defaults (no [tool.routerlint] found)'}",
+                 "[tool.routerlint]"]
+        for key in KEYS:
+            value = getattr(self, key.replace("-", "_"))
+            lines.append(f"{key} = {fmt(value)}" if value is not None else f"# {key} unset")
+        return "\n".join(lines)
+
+
+def _specificity(code: str, selectors: List[str]) -> int:
+    """Length of the longest selector matching `code` (0: none)."""
+    best = 0
+    for selector in selectors:
+        if selector == "ALL":
+            best = max(best, 1)
+        elif code.startswith(selector):
+            best = max(best, len(selector) + 1)
+    return best
+
+
+def find_config(paths) -> Optional[Path]:
+    """The project's pyproject.toml if it has [tool.routerlint]."""
+    start = Path(paths[0] if paths else ".").resolve()
+    candidate = find_root(start) / "pyproject.toml"
+    if candidate.is_file() and "routerlint" in _read(candidate).get("tool", {}):
+        return candidate
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load(path: Optional[Path], explicit: bool = False) -> Settings:
+    """Settings from `path` ([tool.routerlint] of a pyproject.toml, or the top level of any
+    other TOML file given with --config)."""
+    settings = Settings()
+    if path is None:
+        return settings
+    data = _read(path)
+    if path.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("routerlint")
+        if table is None:
+            if explicit:
+                raise UsageError(f"{path}: no [tool.routerlint] table; add one or pass "
+                                 "another --config file")
+            return settings
+        where = f"{path}: [tool.routerlint]"
+    else:
+        table, where = data, str(path)
+    settings.source = str(path)
+    for key, value in table.items():
+        _set(settings, key, value, where, path.parent)
+    return settings
+
+
+def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
+    if key not in KEYS:
+        raise UsageError(f"{where}: unknown key '{key}'; known keys: {', '.join(KEYS)}")
+    if key in LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"{where}: '{key}' must be a list of strings, e.g. "
+                             f'{key} = ["RL001"]')
+        if key in ("select", "ignore", "extend-select"):
+            check_codes(value, f"{where}: '{key}'")
+    elif key in STRINGS:
+        if not isinstance(value, str):
+            raise UsageError(f"{where}: '{key}' must be a string")
+        if key == "target-version":
+            check_target(value, f"{where}: 'target-version'")
+        if key == "python" and "/" in value and not Path(value).is_absolute():
+            value = str((base / value))
+    else:  # per-file-ignores
+        if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
+            raise UsageError(f"{where}: 'per-file-ignores' must map globs to lists of codes, "
+                             'e.g. "app/legacy/*" = ["RL001"]')
+        for glob, codes in value.items():
+            check_codes(codes, f"{where}: per-file-ignores '{glob}'")
+    setattr(settings, key.replace("-", "_"), value)
+
+
+def check_codes(codes: List[str], where: str) -> None:
+    from routerlint.rules import RULES
+
+    for code in codes:
+        if code != "ALL" and not (code and any(known.startswith(code) for known in RULES)):
+            raise UsageError(f"{where}: unknown rule code '{code}'; `routerlint rules` lists "
+                             "them (codes or prefixes such as RL0, RL2)")
+
+
+def check_target(value: str, where: str) -> None:
+    if not _TARGET.match(value):
+        raise UsageError(f"{where}: '{value}' is not a target version; use py39 .. py314")
