@@ -47,16 +47,36 @@ def main() -> None:
               help="The app's entry point (default: the module that creates FastAPI()).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Folder or file names to skip.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-def scan(paths, output_format, python, src, app, exclude, exit_zero) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the facts cache (.routerlint_cache/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Parse cache misses in N processes (default: all cores, when it pays).")
+def scan(paths, output_format, python, src, app, exclude, exit_zero, no_cache, jobs) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from routerlint.engine import Options, analyze
     from routerlint.formats import FORMATS
 
     report = analyze(Options(paths=paths or (".",), python=python, src=src, app=app,
-                             exclude=exclude))
+                             exclude=exclude, cache=not no_cache, jobs=jobs))
     click.echo(FORMATS[output_format](report))
     findings = bool(report.diagnostics) or bool(report.failing)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+def clean(path) -> None:
+    """Remove the cache (.routerlint_cache/) of the project holding PATH."""
+    from pathlib import Path
+
+    from routerlint.cache import clean as remove
+    from routerlint.discover import find_root
+
+    root = find_root(Path(path).resolve())
+    if remove(root):
+        click.echo(f"removed {root / '.routerlint_cache'}")
+    else:
+        click.echo(f"no cache under {root}")
 
 
 @main.command("rules")

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from routerlint.cache import Cache
 from routerlint.discover import Project, SourceFile, UsageError, discover
 from routerlint.environment import Environment
 from routerlint.facts import Assign, ModuleFacts, SyntaxIssue
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
+from routerlint.scanning import Scanner
 from routerlint.simulate import Failure, Outcome, Raised, Simulation, Spec
 
 
@@ -23,17 +25,13 @@ class Options:
     src: Sequence[str] = ()  # source roots, relative to the project root
     app: Optional[str] = None  # "module:attr" entry point; auto-detected when None
     exclude: Sequence[str] = ()
+    cache: bool = True  # read and write <project root>/.routerlint_cache/
+    jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
-    from routerlint.scanner import scan_source  # libcst is imported only when parsing
-
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return ModuleFacts(lines=0, syntax=SyntaxIssue(
-            "RL100", 1, 1, f"cannot read the file: {exc.strerror or exc}"))
-    return scan_source(data, str(source.path), target)
+    """One file's facts, uncached (libcst is imported only when parsing)."""
+    return Scanner(target)(source)
 
 
 class Finder:
@@ -78,12 +76,18 @@ def analyze(options: Options) -> Report:
     project = discover(options.paths, options.src, options.exclude)
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
-    env = Environment.probe(options.python)
+    cache = Cache(project.root, (0, 0)) if options.cache else None
+    env = Environment.probe(options.python, cache)
     target = env.version
+    scanner = Scanner(target, Cache(project.root, target) if options.cache else None,
+                      options.jobs)
     modules: Modules = {}
+    firsts = {}
     for source in project.files:
-        modules.setdefault(source.module, (source, scan_file(source, target)))
-    graph = build_graph(project, modules, lambda source: scan_file(source, target))
+        firsts.setdefault(source.module, source)
+    for source, facts in zip(firsts.values(), scanner.scan_many(list(firsts.values()))):
+        modules[source.module] = (source, facts)
+    graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)
 
     routers = {name: assign.line for name, (_, facts) in sorted(modules.items())

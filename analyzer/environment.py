@@ -22,6 +22,18 @@ _PROBE = (
     " 'stdlib': sorted(names), 'executable': sys.executable}))\n"
 )
 
+def _stamp(paths) -> list:
+    """[[path, mtime_ns, size] ...] of the paths that exist: what invalidates a cached probe."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append([path, st.st_mtime_ns, st.st_size])
+    return out
+
+
 _EXTENSION_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pyc")
 
 
@@ -38,8 +50,25 @@ class Environment:
     _located: Dict[str, Optional[Tuple[str, bool]]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def probe(cls, python: Optional[str] = None) -> "Environment":
+    def probe(cls, python: Optional[str] = None, cache=None) -> "Environment":
+        """Ask the interpreter (a ~20 ms subprocess), or reuse the answer cached for this
+        interpreter path while its mtime/size and the mtimes of its sys.path folders (a new
+        .pth file changes sys.path) are unchanged."""
         executable = python or sys.executable
+        stamp = _stamp([executable])
+        data = cache.get_probe(executable, stamp) if cache is not None and stamp else None
+        if data is not None and data.get("dirs") != _stamp(data.get("path", ())):
+            data = None
+        if data is None:
+            data = cls._run_probe(executable)
+            if cache is not None and stamp:
+                data["dirs"] = _stamp(data["path"])
+                cache.put_probe(executable, stamp, data)
+        return cls(data["executable"], tuple(data["version"]), data["path"],
+                   frozenset(data["stdlib"]))
+
+    @staticmethod
+    def _run_probe(executable: str) -> dict:
         try:
             done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True,
                                   text=True, timeout=60, check=False)
@@ -48,9 +77,7 @@ class Environment:
         if done.returncode != 0:
             raise EnvironmentError_(
                 f"the interpreter {executable!r} failed: {done.stderr.strip()[-300:]}")
-        data = json.loads(done.stdout)
-        return cls(data["executable"], tuple(data["version"]), data["path"],
-                   frozenset(data["stdlib"]))
+        return json.loads(done.stdout)
 
     def locate_top(self, name: str) -> Optional[Tuple[str, bool]]:
         """(where, is_namespace) for top-level module `name`, or None when it is not installed.
