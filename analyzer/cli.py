@@ -58,6 +58,10 @@ def _codes(value):
               help="The app's entry point (default: the module that creates FastAPI()).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Folder or file names to skip.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the facts cache (.routerlint_cache/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Parse cache misses in N processes (default: all cores, when it pays).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Say on stderr which interpreter's environment is used, and why.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each code has.")
@@ -72,7 +76,7 @@ def _codes(value):
 @click.option("--show-settings", is_flag=True, help="Print the effective settings and exit.")
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, statistics, quiet, output_file,
-         baseline, write_baseline, show_settings, verbose) -> None:
+         baseline, write_baseline, show_settings, no_cache, jobs, verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
@@ -105,7 +109,8 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
                              configured_python=settings.python, src=settings.src,
                              app=settings.app, exclude=settings.extend_exclude,
                              excludes=settings.exclude, enabled=settings.enabled,
-                             target_version=settings.target, verbose=verbose))
+                             target_version=settings.target, verbose=verbose,
+                             cache=not no_cache, jobs=jobs))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
@@ -137,6 +142,22 @@ def _emit(text: str, output_file) -> None:
             handle.write(text + "\n" if text else "")
     except OSError as exc:
         raise UsageError(f"--output-file {output_file}: cannot write: {exc.strerror}") from None
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False))
+def clean(path) -> None:
+    """Remove the cache (.routerlint_cache/) of the project holding PATH."""
+    from pathlib import Path
+
+    from routerlint.cache import clean as remove
+    from routerlint.discover import find_root
+
+    root = find_root(Path(path).resolve())
+    if remove(root):
+        click.echo(f"removed {root / '.routerlint_cache'}")
+    else:
+        click.echo(f"no cache under {root}")
 
 
 @main.command("rules")

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from routerlint.cache import Cache
 from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, UsageError, discover
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located, choose_python
 from routerlint.external import module_names
-from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, SyntaxIssue
+from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts
 from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
+from routerlint.scanning import Scanner
 from routerlint import suppress
 from routerlint.simulate import Failure, Outcome, Raised, Simulation, Spec
 
@@ -33,17 +35,13 @@ class Options:
     target_version: Optional[Tuple[int, int]] = None  # default: the interpreter's version
     configured_python: Optional[str] = None  # [tool.routerlint] python
     verbose: bool = False
+    cache: bool = True  # read and write <project root>/.routerlint_cache/
+    jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
-    from routerlint.scanner import scan_source  # libcst is imported only when parsing
-
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        return ModuleFacts(lines=0, syntax=SyntaxIssue(
-            "RL100", 1, 1, f"cannot read the file: {exc.strerror or exc}"))
-    return scan_source(data, str(source.path), target)
+    """One file's facts, uncached (libcst is imported only when parsing)."""
+    return Scanner(target)(source)
 
 
 class Finder:
@@ -144,15 +142,20 @@ def analyze(options: Options) -> Report:
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
     python, reason = choose_python(options.python, project.root, options.configured_python)
-    env = Environment.probe(python, reason)
+    env = Environment.probe(python, reason, Cache(project.root, (0, 0)) if options.cache else None)
     if options.verbose:
         print(f"routerlint: target Python {env.executable} "
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = options.target_version or env.version
+    scanner = Scanner(target, Cache(project.root, target) if options.cache else None,
+                      options.jobs)
     modules: Modules = {}
+    firsts = {}
     for source in project.files:
-        modules.setdefault(source.module, (source, scan_file(source, target)))
-    graph = build_graph(project, modules, lambda source: scan_file(source, target))
+        firsts.setdefault(source.module, source)
+    for source, facts in zip(firsts.values(), scanner.scan_many(list(firsts.values()))):
+        modules[source.module] = (source, facts)
+    graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)
 
     routers = {name: assign.line for name, (_, facts) in sorted(modules.items())

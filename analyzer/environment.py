@@ -25,6 +25,18 @@ _PROBE = (
     " 'stdlib_dirs': dirs, 'executable': sys.executable, 'prefix': sys.prefix}))\n"
 )
 
+def _stamp(paths) -> list:
+    """[[path, mtime_ns, size] ...] of the paths that exist: what invalidates a cached probe."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append([path, st.st_mtime_ns, st.st_size])
+    return out
+
+
 _EXTENSION_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pyc")
 
 
@@ -98,30 +110,39 @@ class Environment:
 
     @classmethod
     def probe(cls, python: Optional[str] = None,
-              reason: str = "the interpreter running routerlint") -> "Environment":
+              reason: str = "the interpreter running routerlint", cache=None) -> "Environment":
+        """Ask the interpreter (a ~20 ms subprocess), or reuse the answer cached for this
+        interpreter path while its mtime/size and the mtimes of its sys.path folders (a new
+        .pth file changes sys.path) are unchanged."""
         executable = python or sys.executable
-        key = (executable, _mtime(executable))
-        if key in _PROBED:
-            data = _PROBED[key]
-        else:
-            try:
-                done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True,
-                                      text=True, timeout=60, check=False)
-            except OSError as exc:
-                raise EnvironmentError_(
-                    f"cannot run the interpreter {executable!r}: {exc}") from exc
-            if done.returncode != 0:
-                raise EnvironmentError_(
-                    f"the interpreter {executable!r} failed: {done.stderr.strip()[-300:]}")
-            try:
-                data = json.loads(done.stdout)
-            except ValueError as exc:
-                raise EnvironmentError_(
-                    f"{executable!r} is not a Python interpreter routerlint can ask") from exc
-            _PROBED[key] = data
+        stamp = _stamp([executable])
+        data = cache.get_probe(executable, stamp) if cache is not None and stamp else None
+        if data is not None and data.get("dirs") != _stamp(data.get("path", ())):
+            data = None
+        if data is None:
+            data = cls._run_probe(executable)
+            if cache is not None and stamp:
+                data["dirs"] = _stamp(data["path"])
+                cache.put_probe(executable, stamp, data)
         return cls(data["executable"], tuple(data["version"]), data["path"],
                    frozenset(data["stdlib"]), data.get("stdlib_dirs", []),
                    data.get("complete", True), reason, data.get("prefix", ""))
+
+    @staticmethod
+    def _run_probe(executable: str) -> dict:
+        try:
+            done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True,
+                                  text=True, timeout=60, check=False)
+        except OSError as exc:
+            raise EnvironmentError_(f"cannot run the interpreter {executable!r}: {exc}") from exc
+        if done.returncode != 0:
+            raise EnvironmentError_(
+                f"the interpreter {executable!r} failed: {done.stderr.strip()[-300:]}")
+        try:
+            return json.loads(done.stdout)
+        except ValueError as exc:
+            raise EnvironmentError_(
+                f"{executable!r} is not a Python interpreter routerlint can ask") from exc
 
     # -- locating -----------------------------------------------------------------------------
     def locate_top(self, name: str) -> Optional[Tuple[str, bool]]:

@@ -1,0 +1,134 @@
+"""The facts cache is correct (speed is the benchmark's business, never asserted here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from routerlint import scanner
+from routerlint.cache import CACHE_DIR
+from routerlint.engine import Options, analyze
+from routerlint.formats import to_json
+from helpers import EXAMPLES_DIR, copy_fixture
+
+APP = EXAMPLES_DIR / "backend"
+
+
+@pytest.fixture
+def app(tmp_path):
+    return copy_fixture(APP, tmp_path)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """The files scan_source parsed in this process, in order."""
+    seen = []
+    real = scanner.scan_source
+
+    def counting(data, filename, target):
+        seen.append(Path(filename).name)
+        return real(data, filename, target)
+
+    monkeypatch.setattr(scanner, "scan_source", counting)
+    return seen
+
+
+def _result(root: Path, **kw) -> dict:
+    out = json.loads(to_json(analyze(Options(paths=[str(root)], jobs=kw.pop("jobs", 1), **kw))))
+    out["summary"].pop("seconds")
+    return out
+
+
+def _entries(root: Path):
+    return sorted((root / CACHE_DIR).glob("facts-*/*/*.json"))
+
+
+def test_warm_run_parses_nothing_and_a_change_parses_one_file(app, parses):
+    cold = _result(app)
+    files = len(parses)
+    assert files > 5 and len(_entries(app)) > 0
+    assert (app / CACHE_DIR / ".gitignore").read_text().strip().endswith("*")
+    parses.clear()
+    assert _result(app) == cold
+    assert parses == []
+    changed = next(p for p in sorted(app.rglob("*.py")) if p.name != "__init__.py")
+    changed.write_text(changed.read_text() + "\nEXTRA = 1\n")
+    parses.clear()
+    _result(app)
+    assert parses == [changed.name]
+
+
+def test_no_cache_neither_reads_nor_writes(app, parses):
+    _result(app, cache=False)
+    first = len(parses)
+    _result(app, cache=False)
+    assert len(parses) == 2 * first
+    assert not (app / CACHE_DIR).exists()
+
+
+def test_corrupt_and_foreign_entries_are_rebuilt(app, parses):
+    cold = _result(app)
+    entries = _entries(app)
+    entries[0].write_bytes(b"\x00{not json")
+    data = json.loads(entries[1].read_text())
+    data["tag"] = "9.9.9-py2.7"
+    entries[1].write_text(json.dumps(data))
+    data = json.loads(entries[2].read_text())
+    data["facts"] = {"k": "no-such-kind"}
+    entries[2].write_text(json.dumps(data))
+    parses.clear()
+    assert _result(app) == cold
+    assert len(parses) == 3
+    parses.clear()
+    assert _result(app) == cold
+    assert parses == []  # rewritten: valid again
+
+
+def test_identical_results_with_and_without_cache_and_any_worker_count(app):
+    uncached = _result(app, cache=False)
+    assert _result(app, jobs=2) == uncached  # cold, two worker processes
+    assert _result(app, jobs=1) == uncached  # warm
+    assert _result(app, cache=False, jobs=3) == uncached
+
+
+def test_two_concurrent_scans_leave_a_valid_cache(app, parses):
+    command = [sys.executable, "-m", "routerlint", "scan", "--format", "json", "--exit-zero",
+               str(app)]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(2)]
+    outs = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    for out in outs:
+        out["summary"].pop("seconds")
+    assert outs[0] == outs[1]
+    assert not list((app / CACHE_DIR).rglob(".tmp-*"))
+    for entry in _entries(app):
+        json.loads(entry.read_text())
+    warm = _result(app)
+    assert parses == []
+    assert warm["diagnostics"] == outs[0]["diagnostics"]
+
+
+def test_clean_command_removes_the_cache(app):
+    _result(app)
+    assert (app / CACHE_DIR).is_dir()
+    done = subprocess.run([sys.executable, "-m", "routerlint", "clean", str(app)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (app / CACHE_DIR).exists()
+    assert any(app.rglob("*.py"))
+
+
+def test_probe_is_cached_per_interpreter(app, monkeypatch):
+    from routerlint.environment import Environment
+
+    _result(app)
+    assert list((app / CACHE_DIR).glob("env-*.json"))
+    calls = []
+    monkeypatch.setattr(Environment, "_run_probe",
+                        staticmethod(lambda exe: calls.append(exe) or {}))
+    _result(app)
+    assert calls == []
