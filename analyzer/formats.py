@@ -61,22 +61,27 @@ def to_text(report: Report) -> str:
         out.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
         for hop in _chain(d):
             out.append(f"    {hop}")
-        for related in d.related:
-            if d.code != "RL300":
-                out.append(f"    {related.message}: {related.path}:{related.line}")
+        if not d.chain:  # a chain already ends at the root cause
+            for related in d.related:
+                out.append(f"    {related.path}:{related.line}: {related.message}")
         out.append(f"    fix: {d.fix}")
-    if report.entry_fails is not None:
+    if report.entry_fails is not None and not any(d.code == "RL302" for d in report.diagnostics):
         cause = report.entry_fails
         out.append(f"app '{report.entry}' does not start: {cause.path}:{cause.line}: "
                    f"{cause.code} {cause.message}")
     loading = len(report.routers) - len(report.failing)
     out.append(
         f"Routers: {len(report.routers)} found, {loading} load, {len(report.failing)} fail.  "
-        f"Diagnostics: {report.count('error')} errors, {report.count('warning')} warnings.  "
+        f"Diagnostics: {_plural(report.count('error'), 'error')}, "
+        f"{_plural(report.count('warning'), 'warning')}.  "
         f"({report.files:,} files, {report.seconds:.2f} s)"
         + _silenced(report)
     )
     return "\n".join(out)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _silenced(report: Report) -> str:
