@@ -204,7 +204,7 @@ def analyze(options: Options) -> Report:
                 except Raised:
                     pass
 
-    diagnostics = _root_causes(sims, project) + app_diagnostics
+    diagnostics = _root_causes(sims, project) + app_diagnostics + _version_mismatch(project, env)
     if entry is not None and entry_fails is None:
         diagnostics += _not_included(sims[0], routers, modules, last, project)
     results = []
@@ -263,6 +263,29 @@ def _entry(app: Optional[str], modules: Modules, graph) -> Optional[str]:
                 name.count("."), name)
 
     return min(candidates, key=rank)
+
+
+def _version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
+    """RL103 when the target interpreter's version is outside the project's requires-python."""
+    from routerlint.declared import _load
+    from routerlint.pyversion import allows, line_of, requires_python
+
+    try:
+        spec = requires_python(_load(project.root))
+    except UsageError:
+        return []  # an unreadable pyproject.toml is reported by the configuration
+    if spec is None or allows(spec, env.version) is not False:
+        return []
+    rule = RULES["RL103"]
+    needle = "requires-python" if "requires-python" in (
+        project.root / "pyproject.toml").read_text(encoding="utf-8") else "python"
+    line = line_of(project.root / "pyproject.toml", needle)
+    version = ".".join(map(str, env.version))
+    return [Diagnostic(
+        "RL103", rule.name, rule.severity, "pyproject.toml", line, 1,
+        f"the project requires Python {spec}, but the target interpreter "
+        f"{env.executable} is {version}: syntax and standard-library verdicts are for "
+        f"{version}", rule.fix, line, None, symbol="requires-python")]
 
 
 def _app_diagnostic(entry: str, source: SourceFile, raised: Raised,
