@@ -81,7 +81,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     from pathlib import Path
 
     from routerlint import config
-    from routerlint.engine import Options, analyze
+    from routerlint.engine import analyze
     from routerlint import baseline as baselines
     from routerlint.formats import FORMATS, summary_line, to_statistics
 
@@ -105,12 +105,8 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     if show_settings:
         click.echo(settings.show())
         return
-    report = analyze(Options(paths=paths, python=python,
-                             configured_python=settings.python, src=settings.src,
-                             app=settings.app, exclude=settings.extend_exclude,
-                             excludes=settings.exclude, enabled=settings.enabled,
-                             target_version=settings.target, verbose=verbose,
-                             cache=not no_cache, jobs=jobs))
+    report = analyze(_options(paths, settings, python=python, verbose=verbose,
+                              cache=not no_cache, jobs=jobs))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
@@ -128,6 +124,35 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
         text = FORMATS[output_format](report)
     _emit(text, output_file)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+def _options(paths, settings, **overrides):
+    """Engine options from the effective settings (file values, overridden by flags)."""
+    from routerlint.engine import Options
+
+    return Options(paths=paths, configured_python=settings.python, src=settings.src,
+                   app=settings.app, exclude=settings.extend_exclude,
+                   excludes=settings.exclude, enabled=settings.enabled,
+                   target_version=settings.target, **overrides)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "drawing", default="mermaid", show_default=True,
+              type=click.Choice(["mermaid", "dot"]), help="Mermaid (renders on GitHub) or DOT.")
+@click.option("--python", metavar="PATH", help="As for `scan`.")
+@click.option("--app", metavar="MODULE[:ATTR]", help="As for `scan`.")
+def graph(paths, drawing, python, app) -> None:
+    """Draw the router graph: entry point, routers, and each failing router's chain of
+    imports down to its root cause (failing ones marked)."""
+    from routerlint import config
+    from routerlint.drawing import DRAWINGS
+    from routerlint.engine import analyze
+
+    paths = paths or (".",)
+    settings = config.load(config.find_config(paths))
+    settings.app = app or settings.app
+    click.echo(DRAWINGS[drawing](analyze(_options(paths, settings, python=python))))
 
 
 def _emit(text: str, output_file) -> None:
