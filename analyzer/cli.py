@@ -73,10 +73,14 @@ def _codes(value):
               help="Report only findings not recorded in FILE.")
 @click.option("--write-baseline", metavar="FILE", type=click.Path(),
               help="Record today's findings in FILE (then exit 0).")
+@click.option("--report-unused-suppressions", is_flag=True, default=None,
+              help="Report (RL900) `# noqa: RL...` / `# routerlint: ignore[...]` comments "
+                   "that silenced nothing (a bare `# noqa` is never reported).")
 @click.option("--show-settings", is_flag=True, help="Print the effective settings and exit.")
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, statistics, quiet, output_file,
-         baseline, write_baseline, show_settings, no_cache, jobs, verbose) -> None:
+         baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
+         verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
@@ -102,6 +106,8 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     settings.app = app or settings.app
     settings.src = list(src) or settings.src
     settings.extend_exclude = settings.extend_exclude + list(exclude)
+    if report_unused_suppressions:
+        settings.report_unused_suppressions = True
     if show_settings:
         click.echo(settings.show())
         return
@@ -110,7 +116,8 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
                              app=settings.app, exclude=settings.extend_exclude,
                              excludes=settings.exclude, enabled=settings.enabled,
                              target_version=settings.target, verbose=verbose,
-                             cache=not no_cache, jobs=jobs))
+                             cache=not no_cache, jobs=jobs,
+                             report_unused_suppressions=settings.report_unused_suppressions))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "

@@ -37,6 +37,8 @@ class Options:
     verbose: bool = False
     cache: bool = True  # read and write <project root>/.routerlint_cache/
     jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
+    report_unused_suppressions: bool = False  # RL900 for suppressions that silenced nothing
+    progress: bool = False  # a progress line on stderr while parsing (the CLI decides: a TTY)
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
@@ -225,7 +227,10 @@ def analyze(options: Options) -> Report:
         results.append(result)
     if options.enabled is not None:
         diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
-    diagnostics, suppressed = suppress.apply(diagnostics, suppress.collect(modules))
+    suppressions = suppress.collect(modules)
+    diagnostics, suppressed = suppress.apply(diagnostics, suppressions)
+    if options.report_unused_suppressions:
+        diagnostics += _unused_suppressions(project, suppressions, suppressed, options)
     diagnostics.sort(key=lambda d: d.sort_key)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
@@ -340,6 +345,21 @@ def _router_diagnostic(result: RouterResult, outcome: Outcome, project: Project)
         chain=[f"{module}:{hop}" for module, hop in outcome.hops],
         symbol=result.module,
     )
+
+
+def _unused_suppressions(project: Project, suppressions, suppressed: List[Diagnostic],
+                         options: Options) -> List[Diagnostic]:
+    rule = RULES["RL900"]
+    found = []
+    for item in suppress.unused(str(project.root), suppressions, suppressed, set(RULES),
+                                options.enabled):
+        if options.enabled is not None and not options.enabled("RL900", item.path):
+            continue
+        found.append(Diagnostic(
+            "RL900", rule.name, rule.severity, item.path, item.line, item.column,
+            suppress.describe(item), rule.fix, item.line, item.end_column,
+            symbol=item.comment))
+    return found
 
 
 def _line_end(project: Project, rel: str, line: int) -> Tuple[int, Optional[int]]:

@@ -8,6 +8,7 @@ from routerlint.rules import (
     rl001_duplicate_table, rl100_syntax_error, rl101_non_default_after_default,
     rl102_compile_error, rl200_missing_module, rl201_missing_package, rl202_missing_name,
     rl203_circular_import, rl300_router_fails, rl301_router_not_included, rl302_app_fails,
+    rl900_unused_suppression,
 )
 from routerlint.rules.base import Rule
 
@@ -17,7 +18,7 @@ RULES: Dict[str, Rule] = {
         rl001_duplicate_table, rl100_syntax_error, rl101_non_default_after_default,
         rl102_compile_error, rl200_missing_module, rl201_missing_package, rl202_missing_name,
         rl203_circular_import, rl300_router_fails, rl301_router_not_included,
-        rl302_app_fails,
+        rl302_app_fails, rl900_unused_suppression,
     )
 }
 
