@@ -117,7 +117,8 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
                              excludes=settings.exclude, enabled=settings.enabled,
                              target_version=settings.target, verbose=verbose,
                              cache=not no_cache, jobs=jobs,
-                             report_unused_suppressions=settings.report_unused_suppressions))
+                             report_unused_suppressions=settings.report_unused_suppressions,
+                             progress=_progress_wanted(output_format, quiet)))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
@@ -135,6 +136,16 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
         text = FORMATS[output_format](report)
     _emit(text, output_file)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+def _progress_wanted(output_format: str, quiet: bool) -> bool:
+    """A progress line only for a person watching: text output, not --quiet, stderr a TTY."""
+    if output_format != "text" or quiet:
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit(text: str, output_file) -> None:

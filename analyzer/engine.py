@@ -150,7 +150,7 @@ def analyze(options: Options) -> Report:
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = options.target_version or env.version
     scanner = Scanner(target, Cache(project.root, target) if options.cache else None,
-                      options.jobs)
+                      options.jobs, progress=options.progress)
     modules: Modules = {}
     firsts = {}
     for source in project.files:
