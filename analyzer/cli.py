@@ -73,10 +73,14 @@ def _codes(value):
               help="Report only findings not recorded in FILE.")
 @click.option("--write-baseline", metavar="FILE", type=click.Path(),
               help="Record today's findings in FILE (then exit 0).")
+@click.option("--report-unused-suppressions", is_flag=True, default=None,
+              help="Report (RL900) `# noqa: RL...` / `# routerlint: ignore[...]` comments "
+                   "that silenced nothing (a bare `# noqa` is never reported).")
 @click.option("--show-settings", is_flag=True, help="Print the effective settings and exit.")
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, statistics, quiet, output_file,
-         baseline, write_baseline, show_settings, no_cache, jobs, verbose) -> None:
+         baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
+         verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
@@ -102,11 +106,15 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     settings.app = app or settings.app
     settings.src = list(src) or settings.src
     settings.extend_exclude = settings.extend_exclude + list(exclude)
+    if report_unused_suppressions:
+        settings.report_unused_suppressions = True
     if show_settings:
         click.echo(settings.show())
         return
-    report = analyze(_options(paths, settings, python=python, verbose=verbose,
-                              cache=not no_cache, jobs=jobs))
+    report = analyze(_options(
+        paths, settings, python=python, verbose=verbose, cache=not no_cache, jobs=jobs,
+        report_unused_suppressions=settings.report_unused_suppressions,
+        progress=_progress_wanted(output_format, quiet)))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
@@ -153,6 +161,16 @@ def graph(paths, drawing, python, app) -> None:
     settings = config.load(config.find_config(paths))
     settings.app = app or settings.app
     click.echo(DRAWINGS[drawing](analyze(_options(paths, settings, python=python))))
+
+
+def _progress_wanted(output_format: str, quiet: bool) -> bool:
+    """A progress line only for a person watching: text output, not --quiet, stderr a TTY."""
+    if output_format != "text" or quiet:
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _emit(text: str, output_file) -> None:

@@ -20,7 +20,8 @@ else:  # pragma: no cover
 
 LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "src")
 STRINGS = ("python", "target-version", "app")
-KEYS = LISTS + STRINGS + ("per-file-ignores",)
+BOOLS = ("report-unused-suppressions",)
+KEYS = LISTS + STRINGS + BOOLS + ("per-file-ignores",)
 _TARGET = re.compile(r"^py3(9|1[0-4])$")
 
 
@@ -37,6 +38,7 @@ class Settings:
     python: Optional[str] = None
     target_version: Optional[str] = None
     app: Optional[str] = None
+    report_unused_suppressions: bool = False
 
     def enabled(self, code: str, path: str) -> bool:
         ignore = list(self.ignore)
@@ -57,6 +59,8 @@ class Settings:
                 return "{" + inner + "}"
             if isinstance(value, list):
                 return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+            if isinstance(value, bool):
+                return "true" if value else "false"
             return '"' + str(value) + '"'
 
         lines = [f"# settings from {self.source or 'defaults (no [tool.routerlint] found)'}",
@@ -136,6 +140,9 @@ def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
             check_target(value, f"{where}: 'target-version'")
         if key == "python" and "/" in value and not Path(value).is_absolute():
             value = str((base / value))
+    elif key in BOOLS:
+        if not isinstance(value, bool):
+            raise UsageError(f"{where}: '{key}' must be true or false, e.g. {key} = true")
     else:  # per-file-ignores
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):

@@ -37,6 +37,8 @@ class Options:
     verbose: bool = False
     cache: bool = True  # read and write <project root>/.routerlint_cache/
     jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
+    report_unused_suppressions: bool = False  # RL900 for suppressions that silenced nothing
+    progress: bool = False  # a progress line on stderr while parsing (the CLI decides: a TTY)
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
@@ -148,7 +150,7 @@ def analyze(options: Options) -> Report:
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = options.target_version or env.version
     scanner = Scanner(target, Cache(project.root, target) if options.cache else None,
-                      options.jobs)
+                      options.jobs, progress=options.progress)
     modules: Modules = {}
     firsts = {}
     for source in project.files:
@@ -206,7 +208,7 @@ def analyze(options: Options) -> Report:
 
     diagnostics = _root_causes(sims, project) + app_diagnostics + _version_mismatch(project, env)
     if entry is not None and entry_fails is None:
-        diagnostics += _not_included(sims[0], routers, modules, last, project)
+        diagnostics += _not_included(sims, routers, modules, last, project)
     results = []
     for router, line in routers.items():
         outcome, judged_alone = last[router]
@@ -225,7 +227,10 @@ def analyze(options: Options) -> Report:
         results.append(result)
     if options.enabled is not None:
         diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
-    diagnostics, suppressed = suppress.apply(diagnostics, suppress.collect(modules))
+    suppressions = suppress.collect(modules)
+    diagnostics, suppressed = suppress.apply(diagnostics, suppressions)
+    if options.report_unused_suppressions:
+        diagnostics += _unused_suppressions(project, suppressions, suppressed, options)
     diagnostics.sort(key=lambda d: d.sort_key)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
@@ -302,12 +307,13 @@ def _app_diagnostic(entry: str, source: SourceFile, raised: Raised,
         chain=[f"{module}:{hop}" for module, hop in raised.hops], symbol=entry)
 
 
-def _not_included(sim: Simulation, routers: Dict[str, int], modules: Modules,
+def _not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modules,
                   last: Dict[str, Tuple[Outcome, bool]], project: Project) -> List[Diagnostic]:
-    """RL301 for loading routers nothing includes — only when every include is known."""
-    if sim.unknown_includes:
+    """RL301 for loading routers nothing includes — only when every include is known. Any
+    module may include it (a second app, an admin app), so every simulated run counts."""
+    if any(sim.unknown_includes for sim in sims):
         return []
-    included = {router for router, _, _ in sim.includes}
+    included = {router for sim in sims for router, _, _ in sim.includes}
     rule = RULES["RL301"]
     found = []
     for router, line in routers.items():
@@ -363,6 +369,21 @@ def _router_diagnostic(result: RouterResult, outcome: Outcome, project: Project)
         chain=[f"{module}:{hop}" for module, hop in outcome.hops],
         symbol=result.module,
     )
+
+
+def _unused_suppressions(project: Project, suppressions, suppressed: List[Diagnostic],
+                         options: Options) -> List[Diagnostic]:
+    rule = RULES["RL900"]
+    found = []
+    for item in suppress.unused(str(project.root), suppressions, suppressed, set(RULES),
+                                options.enabled):
+        if options.enabled is not None and not options.enabled("RL900", item.path):
+            continue
+        found.append(Diagnostic(
+            "RL900", rule.name, rule.severity, item.path, item.line, item.column,
+            suppress.describe(item), rule.fix, item.line, item.end_column,
+            symbol=item.comment))
+    return found
 
 
 def _line_end(project: Project, rel: str, line: int) -> Tuple[int, Optional[int]]:

@@ -17,15 +17,10 @@ from routerlint.facts import (
     ModuleFacts, SyntaxIssue, TableCall, Try,
 )
 from routerlint.positions import node_lines, statement_starts
+from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
 from routerlint.syntax import compile_verdict
 
 Version = Tuple[int, int]
-
-_SUPPRESSION = re.compile(
-    r"#\s*(?:noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
-    r"|routerlint:\s*ignore(?:\[(?P<ignore>[^\]]*)\])?)",
-    re.IGNORECASE,
-)
 
 
 def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> ModuleFacts:
@@ -68,9 +63,8 @@ def _suppressions(source: bytes) -> Dict[int, List[str]]:
     for number, line in enumerate(text.splitlines(), 1):
         if "#" not in line:
             continue
-        for match in _SUPPRESSION.finditer(line):
-            codes = match.group("noqa") or match.group("ignore") or ""
-            found.setdefault(number, []).extend(re.findall(r"[A-Za-z]+[0-9]+", codes.upper()))
+        for match in SUPPRESSION.finditer(line):
+            found.setdefault(number, []).extend(codes_of(match))
     return found
 
 

@@ -36,8 +36,9 @@ class Scanner:
     """Callable `source -> ModuleFacts`; `scan_many` does the bulk (parallel) work first."""
 
     def __init__(self, target: Tuple[int, int], cache: Optional[Cache] = None,
-                 jobs: Optional[int] = None) -> None:
+                 jobs: Optional[int] = None, progress: bool = False) -> None:
         self.target, self.cache, self.jobs = target, cache, jobs
+        self.progress = progress  # may show a progress line on stderr (see progress.py)
         self.parsed = 0  # files really parsed in this run (not found in the cache)
 
     def _read(self, source: SourceFile):
@@ -89,9 +90,22 @@ class Scanner:
         return max(1, min(os.cpu_count() or 1, len(work)))
 
     def _parse_all(self, work: List[Tuple[str, bytes, str]]) -> List[Any]:
+        from routerlint.progress import Progress
+
+        progress = Progress(len(work), self.progress and len(work) > 1)
+        try:
+            return self._parse_with(work, progress)
+        finally:
+            progress.close()
+
+    def _parse_with(self, work: List[Tuple[str, bytes, str]], progress) -> List[Any]:
         workers = self._workers(work)
         if workers <= 1:
-            return [_parse(data, filename, self.target) for _, data, filename in work]
+            results = []
+            for _, data, filename in work:
+                results.append(_parse(data, filename, self.target))
+                progress.update(len(results))
+            return results
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -110,5 +124,8 @@ class Scanner:
             chunks.append(current)
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            done = pool.map(_parse_chunk, chunks, [self.target] * len(chunks))
-            return [facts for chunk in done for facts in chunk]
+            results: List[Any] = []
+            for chunk in pool.map(_parse_chunk, chunks, [self.target] * len(chunks)):
+                results.extend(chunk)
+                progress.update(len(results))
+            return results

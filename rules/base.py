@@ -25,4 +25,5 @@ HOOKS = {
     "RL10": "per file (CPython's compile())",
     "RL20": "per import resolution",
     "RL30": "per app (router outcomes)",
+    "RL90": "per suppression comment, after every other rule",
 }

@@ -65,6 +65,8 @@ def test_show_settings(tmp_path):
     ('ignore = ["RL999"]\n', ["'ignore'", "unknown rule code 'RL999'"]),
     ('target-version = "py27"\n', ["'target-version'", "py27"]),
     ('app = 3\n', ["'app' must be a string"]),
+    ('report-unused-suppressions = "yes"\n',
+     ["'report-unused-suppressions' must be true or false"]),
     ('[tool.routerlint.per-file-ignores]\n"x/*" = "RL001"\n', ["'per-file-ignores'"]),
     ('[tool.routerlint.per-file-ignores]\n"x/*" = ["XX1"]\n', ["per-file-ignores 'x/*'", "'XX1'"]),
     ('select = [\n', ["not valid TOML"]),
@@ -84,6 +86,6 @@ def test_bad_configuration_is_one_clear_line(tmp_path, body, words):
 
 def test_bad_command_line_code(tmp_path):
     make_app(tmp_path)
-    proc = run(tmp_path, str(tmp_path), "--select", "RL9")
+    proc = run(tmp_path, str(tmp_path), "--select", "RL8")
     assert proc.returncode == 2
-    assert "--select: unknown rule code 'RL9'" in proc.stderr
+    assert "--select: unknown rule code 'RL8'" in proc.stderr
