@@ -7,7 +7,8 @@ from typing import Dict
 from routerlint.rules import (
     rl001_duplicate_table, rl100_syntax_error, rl101_non_default_after_default,
     rl102_compile_error, rl200_missing_module, rl201_missing_package, rl202_missing_name,
-    rl203_circular_import, rl300_router_fails, rl301_router_not_included, rl302_app_fails,
+    rl203_circular_import, rl204_undeclared_dependency, rl300_router_fails,
+    rl301_router_not_included, rl302_app_fails,
 )
 from routerlint.rules.base import Rule
 
@@ -16,8 +17,8 @@ RULES: Dict[str, Rule] = {
     for module in (
         rl001_duplicate_table, rl100_syntax_error, rl101_non_default_after_default,
         rl102_compile_error, rl200_missing_module, rl201_missing_package, rl202_missing_name,
-        rl203_circular_import, rl300_router_fails, rl301_router_not_included,
-        rl302_app_fails,
+        rl203_circular_import, rl204_undeclared_dependency, rl300_router_fails,
+        rl301_router_not_included, rl302_app_fails,
     )
 }
 
