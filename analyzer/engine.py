@@ -97,12 +97,15 @@ class Finder:
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
         return "RL200" if internal else "RL201"
 
-    def missing_message(self, name: str, message: str) -> str:
-        """CPython's message, plus what to install for a third-party module."""
+    def missing_message(self, name: str, message: str, wanted: Optional[str] = None) -> str:
+        """CPython's message, plus what to install for a third-party module (named after the
+        full import asked for: `opentelemetry.exporter.prometheus` missing its parent
+        `opentelemetry.exporter` needs opentelemetry-exporter-prometheus)."""
         if self.missing_code(name) != "RL201":
             return message
         top = name.split(".")[0]
-        dist = dist_for_import(name)
+        full = wanted if wanted and wanted.startswith(name + ".") else name
+        dist = dist_for_import(full)
         if "." in name and self.env.locate(top) is not None:
             return (f"{message}: the installed package '{top}' has no submodule "
                     f"'{name}' in {self.env.executable}: pip install {dist}")
