@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from dataclasses import dataclass, field
 from typing import List, Optional, Set
 
 from routerlint.discover import UsageError
@@ -39,9 +40,29 @@ def _names(requirements) -> List[str]:
     return out
 
 
+@dataclass
+class Declared:
+    """What the project declares: normalised-as-written distribution names and the files
+    that declare them (project-relative, "/"), the first being where to add a new one."""
+
+    names: Set[str] = field(default_factory=set)
+    files: List[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return self.files[0] if self.files else "pyproject.toml"
+
+
 def declared_dependencies(root: Path) -> Optional[Set[str]]:
     """Distribution names the project declares anywhere, or None when it declares none (then
     RL204 does not run)."""
+    found = declarations(root)
+    return None if found is None else found.names
+
+
+def declarations(root: Path) -> Optional[Declared]:
+    """Every declared distribution and the files declaring them, or None when the project
+    declares nothing anywhere (then RL204 does not run)."""
     data = _load(root)
     found: List[str] = []
     sources = 0
@@ -75,11 +96,16 @@ def declared_dependencies(root: Path) -> Optional[Set[str]]:
     if isinstance(uv, dict) and isinstance(uv.get("dev-dependencies"), list):
         sources += 1
         found += _names(uv["dev-dependencies"])
-    for req in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
+    files = ["pyproject.toml"] if sources else []
+    reqs = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+    # requirements.txt itself first: that is where a runtime dependency goes
+    reqs.sort(key=lambda p: (p.name != "requirements.txt", p.parent != root, str(p)))
+    for req in reqs:
         sources += 1
+        files.append(req.relative_to(root).as_posix())
         try:
             lines = req.read_text("utf-8", "replace").splitlines()
         except OSError:
             continue
         found += _names(line.split("#")[0] for line in lines)
-    return set(found) if sources else None
+    return Declared(set(found), files) if sources else None

@@ -10,6 +10,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.cache import Cache
 from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, UsageError, discover
+from routerlint.declared import declarations
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located, choose_python
 from routerlint.external import module_names
@@ -18,7 +19,7 @@ from routerlint.graph import Modules, build_graph
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
 from routerlint.scanning import Scanner
-from routerlint import suppress
+from routerlint import suppress, undeclared
 from routerlint.simulate import Failure, Outcome, Raised, Simulation, Spec
 
 
@@ -98,12 +99,15 @@ class Finder:
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
         return "RL200" if internal else "RL201"
 
-    def missing_message(self, name: str, message: str) -> str:
-        """CPython's message, plus what to install for a third-party module."""
+    def missing_message(self, name: str, message: str, wanted: Optional[str] = None) -> str:
+        """CPython's message, plus what to install for a third-party module (named after the
+        full import asked for: `opentelemetry.exporter.prometheus` missing its parent
+        `opentelemetry.exporter` needs opentelemetry-exporter-prometheus)."""
         if self.missing_code(name) != "RL201":
             return message
         top = name.split(".")[0]
-        dist = dist_for_import(name)
+        full = wanted if wanted and wanted.startswith(name + ".") else name
+        dist = dist_for_import(full)
         if "." in name and self.env.locate(top) is not None:
             return (f"{message}: the installed package '{top}' has no submodule "
                     f"'{name}' in {self.env.executable}: pip install {dist}")
@@ -207,6 +211,9 @@ def analyze(options: Options) -> Report:
                     pass
 
     diagnostics = _root_causes(sims, project) + app_diagnostics + _version_mismatch(project, env)
+    if options.enabled is None or any(options.enabled("RL204", s.rel)
+                                      for s, _ in modules.values()):
+        diagnostics += _undeclared(project, modules, finder, env)
     if entry is not None and entry_fails is None:
         diagnostics += _not_included(sims, routers, modules, last, project)
     results = []
@@ -326,6 +333,38 @@ def _not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modu
             f"router '{router}' is never included in the app: its endpoints answer 404",
             rule.fix, end_line, end_column, symbol=router))
     return found
+
+
+def _undeclared(project: Project, modules: Modules, finder: Finder,
+                env: Environment) -> List[Diagnostic]:
+    """RL204 for third-party imports whose distribution the project does not declare; silent
+    when it declares nothing."""
+    declared = declarations(project.root)
+    if declared is None:
+        return []
+    rule = RULES["RL204"]
+    found = []
+    for path, line, module, dist in undeclared.check(
+            modules, lambda top: finder.missing_code(top) == "RL200", declared, env):
+        end_line, end_column = _line_end(project, path, line)
+        column = _indent(project, path, line)
+        found.append(Diagnostic(
+            "RL204", rule.name, rule.severity, path, line, column,
+            f"'{module}' is imported but not declared as a dependency: add '{dist}' to "
+            f"{declared.where}", rule.fix, end_line, end_column, symbol=module))
+    return found
+
+
+def _indent(project: Project, rel: str, line: int) -> int:
+    """1-based column of the first non-blank character of a line (1 when unreadable)."""
+    try:
+        with open(Path(project.root, rel), "rb") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return len(text) - len(text.lstrip(b" \t")) + 1
+    except OSError:
+        pass
+    return 1
 
 
 def _cause(failure: Failure) -> Cause:

@@ -106,11 +106,12 @@ class Simulation:
 
     def __init__(self, find: Finder, missing_code: MissingCode,
                  children: Optional[Children] = None,
-                 missing_message: Optional[Callable[[str, str], str]] = None) -> None:
+                 missing_message: Optional[Callable[[str, str, str], str]] = None) -> None:
         self.find = find
         self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
         self.children = children or (lambda package: [])
-        self.missing_message = missing_message or (lambda name, message: message)
+        # (missing module, CPython's message, full name asked for) -> message with a hint
+        self.missing_message = missing_message or (lambda name, message, wanted: message)
         self.sys_modules: Dict[str, Module] = {}
         self.tables: Dict[Tuple[str, Optional[str], str], TableDef] = {}
         self.meta_labels: Dict[str, str] = {}
@@ -123,27 +124,29 @@ class Simulation:
         self._depth = 0
 
     # -- the import system ------------------------------------------------------------------
-    def import_module(self, name: str) -> Module:
-        """`importlib.import_module(name)`: parents first, cached, failures unwind."""
+    def import_module(self, name: str, wanted: Optional[str] = None) -> Module:
+        """`importlib.import_module(name)`: parents first, cached, failures unwind. `wanted`
+        is the full name asked for while importing its parents (for install hints)."""
+        wanted = wanted or name
         found = self.sys_modules.get(name)
         if found is not None:
             return found
         parent_name, _, child = name.rpartition(".")
         parent = None
         if parent_name:
-            parent = self.import_module(parent_name)
+            parent = self.import_module(parent_name, wanted)
             found = self.sys_modules.get(name)
             if found is not None:  # the parent's __init__ imported it
                 return found
             if not parent.is_package:
                 raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
-                                     self.missing_message(
+                                     self._missing(
                                          name, f"No module named '{name}'; '{parent_name}' "
-                                         "is not a package"), symbol=name))
+                                         "is not a package", wanted), symbol=name))
         spec = self.find(name)
         if spec is None:
             raise Raised(Failure(self.missing_code(name), "ModuleNotFoundError", "", 0, 0,
-                                 self.missing_message(name, f"No module named '{name}'"),
+                                 self._missing(name, f"No module named '{name}'", wanted),
                                  symbol=name))
         module = Module(name, spec.path, spec.facts, spec.is_package,
                         open=spec.external and spec.names is None, external=spec.external)
@@ -166,6 +169,9 @@ class Simulation:
         if parent is not None:
             parent.ns[child] = ("module", name)
         return module
+
+    def _missing(self, name: str, message: str, wanted: str) -> str:
+        return self.missing_message(name, message, wanted)
 
     def execute(self, module: Module) -> None:
         facts = module.facts

@@ -104,8 +104,8 @@ def test_json_contract_on_the_example():
         if not r["loads"]:
             assert r["chain"][0] == r["module"] and r["cause"]["code"].startswith("RL")
     summary = data["summary"]
-    assert summary["routers"] == len(data["routers"]) == 18
-    assert summary["failing"] == sum(not r["loads"] for r in data["routers"]) == 9
+    assert summary["routers"] == len(data["routers"]) == 22
+    assert summary["failing"] == sum(not r["loads"] for r in data["routers"]) == 13
     by_module = {r["module"]: r for r in data["routers"]}
     assert by_module["app.routers.reports"]["order_dependent_on"] == "app.routers.analytics"
     assert [d["code"] for d in data["diagnostics"] if d["code"] == "RL301"] == ["RL301"]

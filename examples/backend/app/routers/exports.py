@@ -39,3 +39,10 @@ def orders_csv(db: DbSession) -> Response:
     for o in db.scalars(select(Order)):
         writer.writerow([o.id, o.status, o.total])
     return Response(buf.getvalue(), media_type="text/csv")
+
+
+@router.get("/notes.html")
+def notes_html(text: str) -> Response:
+    import bleach  # lazy: the router loads, this endpoint fails when called
+
+    return Response(bleach.clean(text), media_type="text/html")
