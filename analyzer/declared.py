@@ -19,7 +19,7 @@ else:  # pragma: no cover
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def _load(root: Path) -> dict:
+def load_pyproject(root: Path) -> dict:
     path = root / "pyproject.toml"
     if not path.is_file():
         return {}
@@ -63,7 +63,7 @@ def declared_dependencies(root: Path) -> Optional[Set[str]]:
 def declarations(root: Path) -> Optional[Declared]:
     """Every declared distribution and the files declaring them, or None when the project
     declares nothing anywhere (then RL204 does not run)."""
-    data = _load(root)
+    data = load_pyproject(root)
     found: List[str] = []
     sources = 0
     project = data.get("project", {})

@@ -279,11 +279,11 @@ def _entry(app: Optional[str], modules: Modules, graph) -> Optional[str]:
 
 def _version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
     """RL103 when the target interpreter's version is outside the project's requires-python."""
-    from routerlint.declared import _load
+    from routerlint.declared import load_pyproject
     from routerlint.pyversion import allows, line_of, requires_python
 
     try:
-        spec = requires_python(_load(project.root))
+        spec = requires_python(load_pyproject(project.root))
     except UsageError:
         return []  # an unreadable pyproject.toml is reported by the configuration
     if spec is None or allows(spec, env.version) is not False:
