@@ -110,7 +110,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
                              app=settings.app, exclude=settings.extend_exclude,
                              excludes=settings.exclude, enabled=settings.enabled,
                              target_version=settings.target, verbose=verbose,
-                             cache=not no_cache, jobs=jobs))
+                             cache=not no_cache, jobs=jobs, settings_key=settings.show()))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "
