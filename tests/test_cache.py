@@ -140,3 +140,21 @@ def test_probe_is_cached_per_interpreter(app, monkeypatch):
                         staticmethod(lambda exe: calls.append(exe) or {}))
     _result(app)
     assert calls == []
+
+
+def test_facts_round_trip_with_lazily_decoded_function_bodies():
+    from routerlint.facts import FunctionDef, body_may_contain, from_json, to_json
+    from routerlint.scanner import scan_source
+
+    source = (b"import os\n\ndef create_app():\n    from fastapi import FastAPI\n"
+              b"    app = FastAPI()\n    return app\n\ndef helper(x):\n    return x + 1\n"
+              b"app = create_app()\n")
+    facts = scan_source(source, "main.py", (3, 11))
+    data = to_json(facts)
+    again = from_json(json.loads(json.dumps(data)))
+    create, helper = [e for e in again.events if isinstance(e, FunctionDef)]
+    assert body_may_contain(create, '"k":"import"') and body_may_contain(create, "FastAPI")
+    assert not body_may_contain(helper, '"k":"import"', "FastAPI")
+    assert to_json(again) == data  # decodes the bodies: the same facts as before the cache
+    eager = FunctionDef(create.line, create.col, create.name, list(create.body))
+    assert create == eager and eager == create and helper != eager
