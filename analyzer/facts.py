@@ -266,7 +266,9 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [to_json(x) for x in obj]
     if isinstance(obj, dict):
-        return {str(k): to_json(v) for k, v in obj.items()}
+        out = {str(k): to_json(v) for k, v in obj.items()}
+        # A plain dict with a "k" key (`f(k=x)` keyword arguments) must not read as a kind.
+        return {"k": "dict", "items": out} if "k" in out else out
     return obj
 
 
@@ -277,6 +279,9 @@ def from_json(data: Any) -> Any:
         kind = data.get("k")
         if kind is None:
             return {k: from_json(v) if type(v) in _NESTED else v for k, v in data.items()}
+        if kind == "dict":
+            return {k: from_json(v) if type(v) in _NESTED else v
+                    for k, v in data["items"].items()}
         if kind == "function":
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],

@@ -158,3 +158,15 @@ def test_facts_round_trip_with_lazily_decoded_function_bodies():
     assert to_json(again) == data  # decodes the bodies: the same facts as before the cache
     eager = FunctionDef(create.line, create.col, create.name, list(create.body))
     assert create == eager and eager == create and helper != eager
+
+
+def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):
+    """Plain dicts in facts (keyword arguments) may hold a "k" key, the JSON kind marker."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "k"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "mod.py").write_text(
+        "def foo(**kw):\n    return 1\n\nx = foo(k=foo)\n")
+    uncached = _result(tmp_path, cache=False)
+    assert _result(tmp_path) == uncached
+    assert _result(tmp_path) == uncached
