@@ -22,7 +22,7 @@ from typing import Any, Optional, Tuple
 from routerlint import __version__
 
 CACHE_DIR = ".routerlint_cache"
-FORMAT = 1  # bump when the JSON layout of facts changes
+FORMAT = 3  # bump when the JSON layout of facts changes
 
 
 def digest(data: bytes) -> str:
@@ -82,6 +82,25 @@ class Cache:
                 {"key": key, "tag": self.tag, "facts": facts}, separators=(",", ":")))
         except OSError:
             pass  # read-only checkout, full disk: run uncached
+
+    # -- names of third-party modules (routerlint.external) -----------------------------------
+    def _external_entry(self) -> Path:
+        return self.base / f"external-{__version__}-f{FORMAT}.json"
+
+    def get_external(self) -> Optional[dict]:
+        try:
+            with open(self._external_entry(), "rb") as handle:
+                data = json.loads(handle.read())
+            return data if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            return None
+
+    def put_external(self, data: dict) -> None:
+        try:
+            self._ensure()
+            write_atomic(self._external_entry(), json.dumps(data, separators=(",", ":")))
+        except OSError:
+            pass
 
     # -- the target interpreter's probe --------------------------------------------------------
     def _probe_entry(self, executable: str) -> Path:

@@ -114,7 +114,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     report = analyze(_options(
         paths, settings, python=python, verbose=verbose, cache=not no_cache, jobs=jobs,
         report_unused_suppressions=settings.report_unused_suppressions,
-        progress=_progress_wanted(output_format, quiet)))
+        progress=_progress_wanted(output_format, quiet), settings_key=settings.show()))
     if write_baseline:
         baselines.write(write_baseline, report.diagnostics)
         click.echo(f"routerlint: recorded {len(report.diagnostics)} findings in "

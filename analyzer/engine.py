@@ -14,8 +14,8 @@ from routerlint.declared import declarations
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located, choose_python
 from routerlint.external import module_names
-from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts
-from routerlint.graph import Modules, build_graph
+from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
+from routerlint.graph import Modules
 from routerlint.report import Cause, Diagnostic, Related, Report, RouterResult
 from routerlint.rules import RULES
 from routerlint.scanning import Scanner
@@ -40,6 +40,9 @@ class Options:
     jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
     report_unused_suppressions: bool = False  # RL900 for suppressions that silenced nothing
     progress: bool = False  # a progress line on stderr while parsing (the CLI decides: a TTY)
+    # The effective settings as text: with it, a run whose `enabled` is set may use the
+    # report cache (a callable cannot be fingerprinted, its settings can).
+    settings_key: Optional[str] = None
 
 
 def scan_file(source: SourceFile, target: Tuple[int, int]) -> ModuleFacts:
@@ -119,7 +122,8 @@ def _creates_app(facts: ModuleFacts) -> bool:
     if _top_assign(facts, "FastAPI") is not None:
         return True
     factories = {e.name for e in facts.events
-                 if isinstance(e, FunctionDef) and _creates_inside(e.body)}
+                 if isinstance(e, FunctionDef) and body_may_contain(e, "FastAPI")
+                 and _creates_inside(e.body)}
     return any(isinstance(e, (Assign, Call)) and
                ((e.call if isinstance(e, Assign) else e.func) or "") in factories
                for e in facts.events)
@@ -153,8 +157,51 @@ def analyze(options: Options) -> Report:
         print(f"routerlint: target Python {env.executable} "
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = options.target_version or env.version
-    scanner = Scanner(target, Cache(project.root, target) if options.cache else None,
-                      options.jobs, progress=options.progress)
+    reports = None
+    if options.cache and (options.enabled is None or options.settings_key is not None):
+        from routerlint.reportcache import ReportCache
+
+        reports = ReportCache(project.root, _fingerprint(options, project, env, target))
+        cached = reports.load()
+        if cached is not None:
+            cached.seconds = time.perf_counter() - started
+            return cached
+    report, scanner = _analyze(options, project, env, target, started)
+    if reports is not None:
+        from routerlint import external
+
+        files = dict(external.READ)
+        files.update(scanner.files)
+        dirs = {str(Path(path).parent) for path in files}
+        dirs.update(str(root) for root in project.source_roots)
+        dirs.add(str(project.root))
+        dirs.update(env.path)
+        reports.store(report, files, dirs)
+    return report
+
+
+def _fingerprint(options: Options, project: Project, env: Environment,
+                 target: Tuple[int, int]) -> dict:
+    """Everything besides file contents a report depends on (see reportcache)."""
+    return {"root": str(project.root), "paths": sorted(str(Path(p).resolve())
+                                                       for p in options.paths),
+            "src": list(options.src), "app": options.app, "exclude": list(options.exclude),
+            "excludes": list(options.excludes), "target": list(target),
+            "python": env.executable, "version": list(env.version), "reason": env.reason,
+            "prefix": env.prefix, "sys_path": env.path, "settings": options.settings_key,
+            "unused_suppressions": options.report_unused_suppressions,
+            "files": [[f.rel, f.module, f.is_package] for f in project.files]}
+
+
+def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
+             started: float) -> Tuple[Report, Scanner]:
+    from routerlint import external
+    from routerlint.graph import build_graph
+
+    cache = Cache(project.root, target) if options.cache else None
+    external.READ.clear()
+    external.load_disk(cache)
+    scanner = Scanner(target, cache, options.jobs, progress=options.progress)
     modules: Modules = {}
     firsts = {}
     for source in project.files:
@@ -239,11 +286,12 @@ def analyze(options: Options) -> Report:
     if options.report_unused_suppressions:
         diagnostics += _unused_suppressions(project, suppressions, suppressed, options)
     diagnostics.sort(key=lambda d: d.sort_key)
+    external.save_disk(cache)
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
                   time.perf_counter() - started, entry=entry, python=env.executable,
                   python_reason=env.reason, entry_fails=entry_fails,
-                  suppressed=len(suppressed))
+                  suppressed=len(suppressed)), scanner
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

@@ -21,35 +21,87 @@ _TRICKS = re.compile(
     rb"^\s*match\s[^\n]*:\s*$|__path__", re.M)
 _WALRUS = re.compile(rb"\b([A-Za-z_]\w*)\s*:=")
 
-# (path, mtime, size) -> (names or None, literal __all__ or None, __all__ assigned at all)
-_CACHE: Dict[Tuple[str, float, int], Tuple[Optional[FrozenSet[str]], Optional[List[str]], bool]] = {}
+Names = Tuple[Optional[FrozenSet[str]], Optional[List[str]], bool]
+Stamp = Tuple[int, int, str]  # (size, mtime_ns or -1, sha256): see reportcache
+
+# (path, mtime_ns, size) -> ((names or None, literal __all__ or None, __all__ assigned at all),
+# {path: stamp} of every file the answer was read from: the module and its star-imports)
+_CACHE: Dict[Tuple[str, int, int], Tuple[Names, Dict[str, Stamp]]] = {}
+
+# The files this run's answers came from (the engine resets it per run; the report cache
+# records them).
+READ: Dict[str, Stamp] = {}
+
+# Answers kept on disk between runs (.routerlint_cache/external-*.json), checked against the
+# stamps of their files: a one-file change then never re-parses installed packages.
+_disk: Dict[str, list] = {}
+_disk_dirty = False
+
+
+def load_disk(cache) -> None:
+    global _disk, _disk_dirty
+    _disk, _disk_dirty = (cache.get_external() if cache is not None else None) or {}, False
+
+
+def save_disk(cache) -> None:
+    if cache is not None and _disk_dirty:
+        cache.put_external(_disk)
 
 
 def module_names(path: str, module: str, is_package: bool, locate, target=(3, 11),
-                 _seen: Optional[Set[str]] = None):
+                 _seen: Optional[Set[str]] = None) -> Names:
     """(names, all_names, dynamic_all) for the module at `path`; names None when unknown.
     `locate(dotted)` returns an environment Located (for star-imports inside the package)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None, None, True
-    key = (path, stat.st_mtime, stat.st_size)
-    if key in _CACHE:
-        return _CACHE[key]
-    seen = set(_seen or ()) | {module}
-    result = _read(path, module, is_package, locate, target, seen)
-    _CACHE[key] = result
+    result, deps = _names(path, module, is_package, locate, target, _seen)
+    READ.update(deps)
     return result
 
 
-def _read(path, module, is_package, locate, target, seen):
+def _names(path, module, is_package, locate, target, _seen) -> Tuple[Names, Dict[str, Stamp]]:
+    global _disk_dirty
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (None, None, True), {}
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    disk_key = f"{path}|{stat.st_mtime_ns}|{stat.st_size}|{target[0]}.{target[1]}"
+    stored = _disk.get(disk_key)
+    if stored is not None:
+        from routerlint.reportcache import same_file
+
+        try:
+            names, all_names, dynamic, deps = stored
+            if all(same_file(p, *stamp) for p, stamp in deps.items()):
+                found = ((frozenset(names) if names is not None else None, all_names,
+                          bool(dynamic)), {p: tuple(st) for p, st in deps.items()})
+                _CACHE[key] = found  # type: ignore[assignment]
+                return found  # type: ignore[return-value]
+        except (TypeError, ValueError, AttributeError):
+            pass
+    seen = set(_seen or ()) | {module}
+    deps: Dict[str, Stamp] = {}
+    result = _read(path, module, is_package, locate, target, seen, deps)
+    _CACHE[key] = (result, deps)
+    names = sorted(result[0]) if result[0] is not None else None
+    _disk[disk_key] = [names, result[1], result[2], deps]
+    _disk_dirty = True
+    return result, deps
+
+
+def _read(path, module, is_package, locate, target, seen, deps):
     from routerlint.scanner import scan_source
 
     try:
+        st = os.stat(path)
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None, None, True
+    from routerlint.reportcache import now_ns, stamp_file
+
+    deps[path] = stamp_file(path, data, st, now_ns())
     if _TRICKS.search(data):
         return None, None, True
     facts = scan_source(data, path, target)
@@ -96,8 +148,9 @@ def _read(path, module, is_package, locate, target, seen):
         located = locate(base)
         if located is None or located.file is None or located.kind not in ("module", "package"):
             return False
-        star_names, star_all, dynamic = module_names(located.file, base, located.is_package,
-                                                     locate, target, seen)
+        (star_names, star_all, dynamic), star_deps = _names(
+            located.file, base, located.is_package, locate, target, seen)
+        deps.update(star_deps)
         if star_names is None or dynamic:
             return False
         names.update(star_all if star_all is not None

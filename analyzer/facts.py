@@ -8,6 +8,7 @@ Lines are 1-based, columns 0-based (as in LibCST); reporters add 1 to columns.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
@@ -214,8 +215,41 @@ _DEFAULTS = {kind: _defaults(cls) for kind, cls in _KINDS.items()}
 _NESTED = (dict, list)
 
 
+class _LazyFunctionDef(FunctionDef):
+    """A FunctionDef read from JSON whose body is decoded on first access. Most function
+    bodies are never run by the simulation (only functions called at import time are), and
+    decoding them was most of a warm run; `_raw` also lets readers ask cheaply whether a
+    body can hold what they look for (see `body_may_contain`)."""
+
+    def __getattr__(self, name: str) -> Any:  # only called when `body` is not decoded yet
+        if name == "body":
+            raw = self.__dict__["_raw"]
+            body = from_json(json.loads(raw)) if raw else []
+            self.__dict__["body"] = body
+            return body
+        raise AttributeError(name)
+
+    def __eq__(self, other: Any) -> bool:
+        if isinstance(other, FunctionDef):
+            return (self.line, self.col, self.name, self.body) == \
+                (other.line, other.col, other.name, other.body)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def body_may_contain(function: FunctionDef, *texts: str) -> bool:
+    """False only when the function's body certainly has none of `texts` in its JSON (kinds
+    appear as '"k":"import"'); an already decoded body always answers True."""
+    raw = function.__dict__.get("_raw")
+    if raw is None or "body" in function.__dict__:
+        return True
+    return any(text in raw for text in texts)
+
+
 def to_json(obj: Any) -> Any:
-    """Facts to JSON-ready data: {"k": kind, field: value, ...}, defaults omitted."""
+    """Facts to JSON-ready data: {"k": kind, field: value, ...}, defaults omitted. A function's
+    body is nested as a JSON string ("b"), decoded only when needed."""
     if dataclasses.is_dataclass(obj):
         data = {"k": obj.kind}
         defaults = _DEFAULTS[obj.kind]
@@ -224,12 +258,17 @@ def to_json(obj: Any) -> Any:
             if f.name in defaults and value == defaults[f.name] and \
                     type(value) is type(defaults[f.name]):
                 continue
+            if obj.kind == "function" and f.name == "body":
+                data["b"] = json.dumps(to_json(value), separators=(",", ":"))
+                continue
             data[f.name] = to_json(value)
         return data
     if isinstance(obj, (list, tuple)):
         return [to_json(x) for x in obj]
     if isinstance(obj, dict):
-        return {str(k): to_json(v) for k, v in obj.items()}
+        out = {str(k): to_json(v) for k, v in obj.items()}
+        # A plain dict with a "k" key (`f(k=x)` keyword arguments) must not read as a kind.
+        return {"k": "dict", "items": out} if "k" in out else out
     return obj
 
 
@@ -240,6 +279,14 @@ def from_json(data: Any) -> Any:
         kind = data.get("k")
         if kind is None:
             return {k: from_json(v) if type(v) in _NESTED else v for k, v in data.items()}
+        if kind == "dict":
+            return {k: from_json(v) if type(v) in _NESTED else v
+                    for k, v in data["items"].items()}
+        if kind == "function":
+            obj = object.__new__(_LazyFunctionDef)
+            obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
+                                _raw=data.get("b", ""))
+            return obj
         cls = _KINDS[kind]
         obj = cls(**{k: from_json(v) if type(v) in _NESTED else v
                      for k, v in data.items() if k != "k"})

@@ -6,12 +6,14 @@ so `routerlint scan app/routers/users.py` still sees the models that router impo
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, Optional, Tuple
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from routerlint.discover import Project, SourceFile
-from routerlint.facts import DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts, Try
+from routerlint.facts import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts, Try,
+                              body_may_contain)
 
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]
 
@@ -36,7 +38,8 @@ def imports_of(source: SourceFile, facts: ModuleFacts) -> Iterator[Tuple[str, in
             elif isinstance(event, DynamicImport) and event.name and event.name[0] == "lit":
                 yield event.name[1], event.line, how
             elif isinstance(event, FunctionDef):
-                yield from walk(event.body, "lazy")
+                if body_may_contain(event, '"k":"import"', '"k":"dynamic_import"'):
+                    yield from walk(event.body, "lazy")
             elif isinstance(event, Try):
                 yield from walk(event.body, "guarded" if how == "load" else how)
                 for handler in event.handlers:
@@ -66,6 +69,8 @@ def build_graph(project: Project, modules: Modules,
                 scan: Callable[[SourceFile], ModuleFacts]) -> "nx.DiGraph":
     """Module graph over `modules`, which is extended in place with every internal module
     the scanned ones import (located on disk as CPython would, then scanned)."""
+    import networkx as nx  # not needed (nor imported) when the report cache answers
+
     graph = nx.DiGraph()
     absent: set = set()
     queue = list(modules)

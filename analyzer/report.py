@@ -76,3 +76,32 @@ class Report:
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+# -- JSON codec (the report cache stores whole reports; JSON, never pickle) --------------------
+
+def report_to_json(report: Report) -> dict:
+    import dataclasses
+
+    return dataclasses.asdict(report)
+
+
+def report_from_json(data: dict) -> Report:
+    """The inverse of :func:`report_to_json`; raises KeyError/TypeError on foreign data."""
+    data = dict(data)
+    data["diagnostics"] = [_diagnostic(d) for d in data["diagnostics"]]
+    data["routers"] = [_router(r) for r in data["routers"]]
+    data["entry_fails"] = Cause(**data["entry_fails"]) if data.get("entry_fails") else None
+    return Report(**data)
+
+
+def _diagnostic(data: dict) -> Diagnostic:
+    data = dict(data)
+    data["related"] = [Related(**r) for r in data.get("related", ())]
+    return Diagnostic(**data)
+
+
+def _router(data: dict) -> RouterResult:
+    data = dict(data)
+    data["cause"] = Cause(**data["cause"]) if data.get("cause") else None
+    return RouterResult(**data)

@@ -9,11 +9,13 @@ libcst is imported only when something must really be parsed (a warm run never i
 from __future__ import annotations
 
 import os
+import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.cache import Cache, digest
 from routerlint.discover import SourceFile
 from routerlint.facts import ModuleFacts, SyntaxIssue, from_json
+from routerlint.reportcache import stamp_file
 
 # A pool costs ~0.1-0.3 s to start and feed; below this much source, one process is faster.
 POOL_MIN_BYTES = 2_000_000
@@ -40,10 +42,18 @@ class Scanner:
         self.target, self.cache, self.jobs = target, cache, jobs
         self.progress = progress  # may show a progress line on stderr (see progress.py)
         self.parsed = 0  # files really parsed in this run (not found in the cache)
+        # Every file read: path -> (size, mtime_ns, sha256), for the report cache.
+        self.files: Dict[str, Tuple[int, int, str]] = {}
+        self.started_ns = time.time_ns()
 
     def _read(self, source: SourceFile):
         try:
-            return source.path.read_bytes()
+            path = str(source.path)
+            st = os.stat(path)  # before reading: a later edit changes the mtime we keep
+            with open(path, "rb") as handle:
+                data = handle.read()
+            self.files[path] = stamp_file(path, data, st, self.started_ns)
+            return data
         except OSError as exc:
             return ModuleFacts(lines=0, syntax=SyntaxIssue(
                 "RL100", 1, 1, f"cannot read the file: {exc.strerror or exc}"))

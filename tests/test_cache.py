@@ -70,8 +70,15 @@ def test_no_cache_neither_reads_nor_writes(app, parses):
     assert not (app / CACHE_DIR).exists()
 
 
+def _drop_reports(root: Path) -> None:
+    """Forget the whole-report cache, so the next run reads the facts cache."""
+    for entry in (root / CACHE_DIR).glob("report-*.json"):
+        entry.unlink()
+
+
 def test_corrupt_and_foreign_entries_are_rebuilt(app, parses):
     cold = _result(app)
+    _drop_reports(app)
     entries = _entries(app)
     entries[0].write_bytes(b"\x00{not json")
     data = json.loads(entries[1].read_text())
@@ -83,6 +90,7 @@ def test_corrupt_and_foreign_entries_are_rebuilt(app, parses):
     parses.clear()
     assert _result(app) == cold
     assert len(parses) == 3
+    _drop_reports(app)
     parses.clear()
     assert _result(app) == cold
     assert parses == []  # rewritten: valid again
@@ -132,3 +140,33 @@ def test_probe_is_cached_per_interpreter(app, monkeypatch):
                         staticmethod(lambda exe: calls.append(exe) or {}))
     _result(app)
     assert calls == []
+
+
+def test_facts_round_trip_with_lazily_decoded_function_bodies():
+    from routerlint.facts import FunctionDef, body_may_contain, from_json, to_json
+    from routerlint.scanner import scan_source
+
+    source = (b"import os\n\ndef create_app():\n    from fastapi import FastAPI\n"
+              b"    app = FastAPI()\n    return app\n\ndef helper(x):\n    return x + 1\n"
+              b"app = create_app()\n")
+    facts = scan_source(source, "main.py", (3, 11))
+    data = to_json(facts)
+    again = from_json(json.loads(json.dumps(data)))
+    create, helper = [e for e in again.events if isinstance(e, FunctionDef)]
+    assert body_may_contain(create, '"k":"import"') and body_may_contain(create, "FastAPI")
+    assert not body_may_contain(helper, '"k":"import"', "FastAPI")
+    assert to_json(again) == data  # decodes the bodies: the same facts as before the cache
+    eager = FunctionDef(create.line, create.col, create.name, list(create.body))
+    assert create == eager and eager == create and helper != eager
+
+
+def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):
+    """Plain dicts in facts (keyword arguments) may hold a "k" key, the JSON kind marker."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "k"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "mod.py").write_text(
+        "def foo(**kw):\n    return 1\n\nx = foo(k=foo)\n")
+    uncached = _result(tmp_path, cache=False)
+    assert _result(tmp_path) == uncached
+    assert _result(tmp_path) == uncached
