@@ -16,7 +16,7 @@ from routerlint.facts import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, SyntaxIssue, TableCall, Try,
 )
-from routerlint.positions import node_lines, statement_starts
+from routerlint.positions import attribute_lines, statement_positions
 from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
 from routerlint.syntax import compile_verdict
 
@@ -27,7 +27,7 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
     """Facts for one file. A file CPython rejects gets only its SyntaxIssue: it runs nothing."""
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
-    facts.syntax = compile_verdict(source, filename)
+    facts.syntax, tree = compile_verdict(source, filename)
     if facts.syntax is not None:
         facts.events = _routers_by_text(source)
         return facts
@@ -40,7 +40,8 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
             message=f"LibCST cannot parse this file ({str(exc).splitlines()[0]}); "
                     "CPython can, so please report it to routerlint")
         return facts
-    walker = _Walker(module, statement_starts(module), target, facts)
+    starts, twins = statement_positions(module, tree)
+    walker = _Walker(starts, twins, target, facts)
     facts.events = walker.block(module.body)
     return facts
 
@@ -160,9 +161,9 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
 
 
 class _Walker:
-    def __init__(self, module: cst.Module, starts, target: Version, facts: ModuleFacts) -> None:
-        self.module = module
+    def __init__(self, starts, twins, target: Version, facts: ModuleFacts) -> None:
         self.starts = starts
+        self.twins = twins
         self.target = target
         self.facts = facts
 
@@ -237,7 +238,7 @@ class _Walker:
                 event.table = self.table_call(value, line, col)
         if top and names == ["__all__"]:
             self.facts.all_names = event.strings
-        if not isinstance(value, (cst.Name, cst.SimpleString)):
+        if top and not isinstance(value, (cst.Name, cst.SimpleString)):
             event.reads = self.reads(node, value, line)
         out.append(event)
 
@@ -245,17 +246,18 @@ class _Walker:
         """Dotted attribute reads a module-level value performs at import time (`a.B` in a
         cycle raises AttributeError while `a` is partially initialised)."""
         found: List[cst.Attribute] = []
-        stack = [value]
+        stack: list = [value]
         while stack:
             node = stack.pop()
             if isinstance(node, cst.Attribute) and dotted(node):
                 found.append(node)
-            elif not isinstance(node, (cst.Lambda, cst.SimpleString, cst.Name)):
-                stack.extend(node.children)
+            else:
+                stack.extend(_evaluated_parts(node))
         if not found:
             return []
-        lines = node_lines(self.module, statement, line, found)
-        return [(dotted(node) or "", lines.get(node, line)) for node in reversed(found)]
+        lines = attribute_lines(self.twins[statement]) if statement in self.twins else {}
+        names = [dotted(node) or "" for node in reversed(found)]
+        return [(name, lines.get(name, line)) for name in names]
 
     def call(self, node: cst.Call, line: int, col: int, out: list, binds: List[str]) -> bool:
         """Record a call that matters on its own; False when the caller should record it."""
@@ -446,6 +448,33 @@ class _Walker:
             elif key in ("extend_existing", "keep_existing") and not (
                     isinstance(element.value, cst.Name) and element.value.value == "False"):
                 event.extend_existing = True
+
+
+def _evaluated_parts(node: cst.CSTNode) -> list:
+    """The sub-expressions evaluated when `node` is (LibCST's generic `children` rebuilds
+    nodes and costs more than the parse). Unknown kinds yield nothing: fewer reads, never a
+    false alarm."""
+    if isinstance(node, cst.Call):
+        return [node.func, *(arg.value for arg in node.args)]
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return [element.value for element in node.elements]
+    if isinstance(node, cst.Dict):
+        return [part for element in node.elements
+                for part in ((element.key, element.value) if isinstance(element, cst.DictElement)
+                             else (element.value,))]
+    if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+        return [node.left, node.right]
+    if isinstance(node, cst.Attribute):  # `f().x`: the call runs
+        return [node.value]
+    if isinstance(node, cst.Subscript):
+        return [node.value, *(e.slice.value for e in node.slice if isinstance(e.slice, cst.Index))]
+    if isinstance(node, cst.UnaryOperation):
+        return [node.expression]
+    if isinstance(node, cst.Comparison):
+        return [node.left, *(c.comparator for c in node.comparisons)]
+    if isinstance(node, cst.IfExp):
+        return [node.test, node.body, node.orelse]
+    return []
 
 
 def _iter_modules_package(node: cst.BaseExpression) -> Optional[str]:

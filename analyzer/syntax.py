@@ -9,7 +9,7 @@ CPython's; LibCST only extracts facts from files CPython accepts.
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import Optional, Tuple
 
 from routerlint.facts import SyntaxIssue
 
@@ -20,22 +20,29 @@ _NON_DEFAULT_AFTER_DEFAULT = (
 )
 
 
-def compile_verdict(source: bytes, filename: str) -> Optional[SyntaxIssue]:
-    """None when CPython compiles `source`; otherwise the issue, classified RL100/101/102."""
+def compile_verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue], Optional[ast.Module]]:
+    """CPython's compile() in its two stages: the parser (which gives the AST the scanner
+    takes statement positions from), then the compiler (symtable, codegen). Returns
+    (None, tree) when both accept `source`, else (the issue, None): RL101 by its message,
+    RL102 when only the compiler rejects it, RL100 otherwise."""
     try:
-        compile(source, filename, "exec", dont_inherit=True)
-        return None
+        tree = compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
-        return _issue(exc, source)
+        return _issue(exc, parsed=False), None
     except ValueError as exc:  # NUL bytes: ValueError before 3.12, SyntaxError after
-        return SyntaxIssue(code="RL100", line=1, col=1, message=str(exc))
+        return SyntaxIssue(code="RL100", line=1, col=1, message=str(exc)), None
+    try:
+        compile(tree, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return _issue(exc, parsed=True), None
+    return None, tree
 
 
-def _issue(exc: SyntaxError, source: bytes) -> SyntaxIssue:
+def _issue(exc: SyntaxError, parsed: bool) -> SyntaxIssue:
     message = exc.msg or "invalid syntax"
     if message.startswith(_NON_DEFAULT_AFTER_DEFAULT):
         code = "RL101"
-    elif _parses(source):
+    elif parsed:
         code = "RL102"  # the parser accepts it; the compiler (symtable, codegen) rejects it
     else:
         code = "RL100"
@@ -47,11 +54,3 @@ def _issue(exc: SyntaxError, source: bytes) -> SyntaxIssue:
         end_line=getattr(exc, "end_lineno", None),
         end_col=getattr(exc, "end_offset", None),
     )
-
-
-def _parses(source: bytes) -> bool:
-    try:
-        ast.parse(source)
-        return True
-    except (SyntaxError, ValueError):
-        return False
