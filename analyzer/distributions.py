@@ -26,6 +26,10 @@ IMPORT_TO_DIST: Dict[str, str] = {
     "zmq": "pyzmq", "git": "GitPython", "skimage": "scikit-image", "Levenshtein": "python-Levenshtein",
     "win32api": "pywin32", "ldap": "python-ldap", "kafka": "kafka-python", "nacl": "PyNaCl",
     "jinja2": "Jinja2", "markdown": "Markdown", "sentry_sdk": "sentry-sdk",
+    "factory": "factory-boy", "pkg_resources": "setuptools", "ruamel": "ruamel.yaml",
+    "Cryptodome": "pycryptodomex", "OpenGL": "PyOpenGL", "wx": "wxPython", "gi": "PyGObject",
+    "cairo": "pycairo", "google.auth": "google-auth", "google.oauth2": "google-auth",
+    "azure.storage.blob": "azure-storage-blob", "azure.identity": "azure-identity",
 }
 
 

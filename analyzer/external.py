@@ -3,7 +3,8 @@
 The simulation treats such a module like an internal one whose names are known but whose own
 imports are not followed: top-level bindings in any branch, the names its imports bind,
 star-imports followed within the same top-level package, and (by the caller) submodules.
-Anything we cannot read with certainty — extension modules, a module-level `__getattr__`,
+Anything we cannot read with certainty — extension modules (and modules beside one, which it
+may fill at import time), a module-level `__getattr__`,
 `sys.modules`/`globals()` tricks, `match` statements, star-imports from elsewhere — makes the
 module *unknown* (None): every name is accepted, never a false alarm.
 """
@@ -90,6 +91,17 @@ def _names(path, module, is_package, locate, target, _seen) -> Tuple[Names, Dict
     return result, deps
 
 
+def _extension_beside(path: str) -> bool:
+    """A compiled module in the same folder may inject names into this one when the package
+    loads (psycopg2's C extension fills `psycopg2.errors` with its exception classes), which
+    no source shows: such a module's names are unknown."""
+    folder = os.path.dirname(path)
+    try:
+        return any(name.endswith((".so", ".pyd")) for name in os.listdir(folder))
+    except OSError:
+        return True
+
+
 def _read(path, module, is_package, locate, target, seen, deps):
     from routerlint.scanner import scan_source
 
@@ -102,7 +114,7 @@ def _read(path, module, is_package, locate, target, seen, deps):
     from routerlint.reportcache import now_ns, stamp_file
 
     deps[path] = stamp_file(path, data, st, now_ns())
-    if _TRICKS.search(data):
+    if _TRICKS.search(data) or _extension_beside(path):
         return None, None, True
     facts = scan_source(data, path, target)
     if facts.syntax is not None or facts.has_getattr:
