@@ -372,8 +372,8 @@ def _not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modu
     rule = RULES["RL301"]
     found = []
     for router, line in routers.items():
-        if router in included or not last[router][0].ok:
-            continue
+        if router in included or not last[router][0].ok or _creates_app(modules[router][1]):
+            continue  # a module that is an app itself may use a router otherwise (callbacks)
         rel = modules[router][0].rel
         end_line, end_column = _line_end(project, rel, line)
         found.append(Diagnostic(

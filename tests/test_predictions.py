@@ -57,3 +57,16 @@ def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
         f"exit code {proc.returncode}, expected {want} "
         f"({'failing routers or diagnostics' if findings else 'clean'})"
     )
+
+    # What routerlint reports besides router outcomes: `diagnostics = [codes]` in expect.toml,
+    # and nothing at all when every router loads and the key is absent (no false alarms).
+    wanted = expect.get("diagnostics")
+    if wanted is None and all(o == "loads" for o in expect.get("routers", {}).values()):
+        wanted = []
+    if wanted is not None:
+        reported = sorted(d["code"] for d in report.get("diagnostics", []))
+        assert reported == sorted(wanted), (
+            f"{fixture_app.name}: routerlint reported {reported}, expect.toml says "
+            f"{sorted(wanted)}:\n" + "\n".join(
+                f"  {d['path']}:{d['line']} {d['code']} {d['message']}"
+                for d in report.get("diagnostics", [])))
