@@ -75,6 +75,39 @@ def installed_distributions(paths: Iterable[str]) -> Dict[str, Set[str]]:
     return found
 
 
+_REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)([^;]*)(;.*)?$", re.I)
+
+
+def installed_requirements(paths: Iterable[str]) -> Dict[str, Set[str]]:
+    """{normalised distribution: normalised distributions it requires} from the
+    `Requires-Dist` headers of installed metadata (requirements of extras left out)."""
+    found: Dict[str, Set[str]] = {}
+    for entry in paths:
+        base = Path(entry)
+        try:
+            children = list(base.iterdir()) if base.is_dir() else []
+        except OSError:
+            continue
+        for info in children:
+            if not info.name.endswith(".dist-info"):
+                continue
+            dist = _dist_name(info)
+            if not dist:
+                continue
+            needs = found.setdefault(normalize(dist), set())
+            try:
+                with open(info / "METADATA", encoding="utf-8", errors="replace") as handle:
+                    for line in handle:
+                        if not line.strip():
+                            break
+                        match = _REQUIRES.match(line)
+                        if match and "extra" not in (match.group(3) or ""):
+                            needs.add(normalize(match.group(1)))
+            except OSError:
+                continue
+    return found
+
+
 def _dist_name(info: Path) -> Optional[str]:
     for meta in ("METADATA", "PKG-INFO"):
         try:

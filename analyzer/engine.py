@@ -392,14 +392,15 @@ def _undeclared(project: Project, modules: Modules, finder: Finder,
         return []
     rule = RULES["RL204"]
     found = []
-    for path, line, module, dist in undeclared.check(
+    for path, line, module, dist, via in undeclared.check(
             modules, lambda top: finder.missing_code(top) == "RL200", declared, env):
         end_line, end_column = _line_end(project, path, line)
         column = _indent(project, path, line)
+        why = f" (it is installed only because '{via}' requires it)" if via else ""
         found.append(Diagnostic(
             "RL204", rule.name, rule.severity, path, line, column,
-            f"'{module}' is imported but not declared as a dependency: add '{dist}' to "
-            f"{declared.where}", rule.fix, end_line, end_column, symbol=module))
+            f"'{module}' is imported but not declared as a dependency{why}: add '{dist}' "
+            f"to {declared.where}", rule.fix, end_line, end_column, symbol=module))
     return found
 
 

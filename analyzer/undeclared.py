@@ -13,7 +13,8 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from routerlint.declared import Declared
 from routerlint.distributions import (
-    IMPORT_TO_DIST, dist_for_import, imports_for_dist, installed_distributions, normalize,
+    IMPORT_TO_DIST, dist_for_import, imports_for_dist, installed_distributions,
+    installed_requirements, normalize,
 )
 from routerlint.environment import Environment
 from routerlint.graph import Modules, imports_of
@@ -38,6 +39,7 @@ class Checker:
         self.declared = {normalize(name) for name in declared.names}
         self.env = env
         self._installed: Optional[Dict[str, Set[str]]] = None
+        self._requires: Optional[Dict[str, Set[str]]] = None
         # import names the declared distributions provide, by the table and by their names
         self.tops: Set[str] = set()
         for name in declared.names:
@@ -80,6 +82,24 @@ class Checker:
         self.installed  # noqa: B018 — widens self.tops with the declared dists' metadata
         return top in self.tops
 
+    def via(self, dist: str) -> Optional[str]:
+        """The declared distribution that installs `dist` as one of its own requirements
+        (directly or further down), if any: deptry's "transitive" dependency."""
+        wanted = normalize(dist)
+        requires = installed_requirements(self.env.path) if self._requires is None \
+            else self._requires
+        self._requires = requires
+        for root in sorted(self.declared):
+            seen, queue = {root}, [root]
+            while queue:
+                for needed in requires.get(queue.pop(), ()):
+                    if needed == wanted:
+                        return root
+                    if needed not in seen:
+                        seen.add(needed)
+                        queue.append(needed)
+        return None
+
     def likely(self, module: str) -> str:
         """The distribution to declare: the table for a dotted match, else the installed
         distribution providing the top-level name, else the table or the name itself."""
@@ -92,9 +112,9 @@ class Checker:
 
 
 def check(modules: Modules, internal: Callable[[str], bool], declared: Declared,
-          env: Environment) -> List[Tuple[str, int, str, str]]:
-    """(path, line, import name, likely distribution) for every undeclared third-party
-    import: one per (file, line, top-level name)."""
+          env: Environment) -> List[Tuple[str, int, str, str, Optional[str]]]:
+    """(path, line, import name, likely distribution, the declared distribution that installs
+    it, if any) for every undeclared third-party import: one per (file, line, top name)."""
     checker = Checker(declared, env)
     seen: Dict[Tuple[str, int, str], str] = {}
     for name in sorted(modules):
@@ -113,5 +133,6 @@ def check(modules: Modules, internal: Callable[[str], bool], declared: Declared,
     found = []
     for (path, line, _), module in sorted(seen.items()):
         if not checker.covered(module):
-            found.append((path, line, module, checker.likely(module)))
+            dist = checker.likely(module)
+            found.append((path, line, module, dist, checker.via(dist)))
     return found

@@ -170,3 +170,20 @@ def test_baseline_symbol_is_the_import_name(tmp_path):
     (tmp_path / "app" / "routers" / "api.py").write_text("\n\n" + ROUTER)  # lines move
     proc = run(tmp_path, str(tmp_path), "--select", "RL204", "--baseline", str(baseline))
     assert proc.returncode == 0, proc.stdout
+
+
+def test_transitive_dependency_names_the_declared_one_that_installs_it(tmp_path):
+    """`starlette` is importable only because the declared `fastapi` requires it (read from
+    fastapi's installed METADATA): the message says so, as deptry's DEP003 does."""
+    _project(tmp_path, """\
+        [project]
+        name = "demo"
+        version = "0"
+        dependencies = ["fastapi"]
+        """, {"app/routers/plain.py": "from starlette.requests import Request\n"
+                                      "import requests\n"})
+    found = {d["message"].split("'")[1]: d["message"]
+             for d in _rl204(tmp_path) if d["path"] == "app/routers/plain.py"}
+    assert "installed only because 'fastapi' requires it" in found["starlette.requests"]
+    assert "add 'starlette' to pyproject.toml" in found["starlette.requests"]
+    assert "installed only because" not in found["requests"]  # fastapi does not need it
