@@ -1,0 +1,55 @@
+"""Where the app starts and which modules are routers, read from the facts."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
+from routerlint.graph import Modules
+
+
+def creates_app(facts: ModuleFacts) -> bool:
+    """`app = FastAPI()` at top level, or a call at top level of a local factory that does."""
+    if top_assign(facts, "FastAPI") is not None:
+        return True
+    factories = {e.name for e in facts.events
+                 if isinstance(e, FunctionDef) and body_may_contain(e, "FastAPI")
+                 and _creates_inside(e.body)}
+    return any(isinstance(e, (Assign, Call)) and
+               ((e.call if isinstance(e, Assign) else e.func) or "") in factories
+               for e in facts.events)
+
+
+def _creates_inside(events) -> bool:
+    for event in events:
+        if isinstance(event, Assign) and (event.call or "").rpartition(".")[2] == "FastAPI":
+            return True
+        for attr in ("body", "orelse", "finalbody", "handlers"):
+            if _creates_inside(getattr(event, attr, ()) or ()):
+                return True
+    return False
+
+
+def top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
+    for event in facts.events:
+        if isinstance(event, Assign) and (event.call or "").rpartition(".")[2] == callee:
+            return event
+    return None
+
+
+def entry_module(app: Optional[str], modules: Modules, graph) -> Optional[str]:
+    """The module the app starts from: --app, else the one creating `FastAPI()` at top level
+    that no other module imports (preferring `main`)."""
+    if app:
+        return app.partition(":")[0]
+    candidates = [name for name, (_, facts) in modules.items() if creates_app(facts)]
+    if not candidates:
+        return None
+
+    def rank(name: str):
+        imported = any(graph.nodes[src].get("internal") and data.get("how") == "load"
+                       for src, _, data in graph.in_edges(name, data=True))
+        return (imported, not name.rpartition(".")[2] in ("main", "app", "asgi"),
+                name.count("."), name)
+
+    return min(candidates, key=rank)

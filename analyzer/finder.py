@@ -1,0 +1,81 @@
+"""Where a module comes from, decided as CPython's PathFinder would: the project's source
+roots, then the target environment (located as files, never imported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+from routerlint.discover import Project
+from routerlint.distributions import dist_for_import
+from routerlint.environment import Environment, Located
+from routerlint.external import module_names
+from routerlint.graph import Modules
+from routerlint.simulate import Spec
+
+
+class Finder:
+    """Locates modules as CPython's PathFinder would: the project's source roots first, then
+    the target environment; a regular package anywhere beats a namespace folder."""
+
+    def __init__(self, project: Project, modules: Modules, env: Environment) -> None:
+        self.project, self.modules, self.env = project, modules, env
+        self._internal_tops = {name.split(".")[0] for name in modules}
+
+    def find(self, name: str) -> Optional[Spec]:
+        found = self.modules.get(name)
+        if found is not None:
+            source, facts = found
+            return Spec(source.rel, facts, source.is_package)
+        top = name.split(".")[0]
+        path, namespace = self.project.locate(name)
+        if top in self._internal_tops and not namespace:
+            return None  # an internal regular package owns this name: it is missing
+        located = self.env.locate(name)
+        if located is not None and (not located.namespace or not namespace):
+            return self._external(name, located)
+        if namespace:
+            return Spec(self.project.rel(path), None, True)
+        return None
+
+    def children(self, package: str) -> List[str]:
+        """Submodule names of an internal package in `pkgutil.iter_modules` order (file
+        names sorted)."""
+        depth = package.count(".") + 1
+        found = [(Path(source.rel).name if not source.is_package
+                  else Path(source.rel).parent.name, name.rpartition(".")[2])
+                 for name, (source, _) in self.modules.items()
+                 if name.startswith(package + ".") and name.count(".") == depth]
+        return [name for _, name in sorted(found)]
+
+    def _external(self, name: str, located: Located) -> Spec:
+        """An installed module: its defined names are read from its source, never run."""
+        names = None
+        if located.kind == "namespace":
+            names = frozenset()
+        elif located.kind in ("module", "package") and located.file:
+            try:
+                names = module_names(located.file, name, located.is_package, self.env.locate,
+                                     self.env.version)[0]
+            except Exception:  # an unreadable third-party file: unknown, never a false alarm
+                names = None
+        return Spec(located.file, None, located.is_package, external=True, names=names)
+
+    def missing_code(self, name: str) -> str:
+        top = name.split(".")[0]
+        internal = top in self._internal_tops or self.project.locate(top)[0] is not None
+        return "RL200" if internal else "RL201"
+
+    def missing_message(self, name: str, message: str, wanted: Optional[str] = None) -> str:
+        """CPython's message, plus what to install for a third-party module (named after the
+        full import asked for: `opentelemetry.exporter.prometheus` missing its parent
+        `opentelemetry.exporter` needs opentelemetry-exporter-prometheus)."""
+        if self.missing_code(name) != "RL201":
+            return message
+        top = name.split(".")[0]
+        full = wanted if wanted and wanted.startswith(name + ".") else name
+        dist = dist_for_import(full)
+        if "." in name and self.env.locate(top) is not None:
+            return (f"{message}: the installed package '{top}' has no submodule "
+                    f"'{name}' in {self.env.executable}: pip install {dist}")
+        return f"{message} in {self.env.executable}: pip install {dist}"

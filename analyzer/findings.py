@@ -1,0 +1,180 @@
+"""Diagnostics built from the simulation's outcomes and the project's declarations: root
+causes, failing routers, the app that does not start, routers never included, version and
+dependency mismatches, unused suppressions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from routerlint import suppress, undeclared
+from routerlint.apps import creates_app
+from routerlint.declared import declarations
+from routerlint.discover import Project, SourceFile, UsageError
+from routerlint.environment import Environment
+from routerlint.finder import Finder
+from routerlint.graph import Modules
+from routerlint.report import Cause, Diagnostic, Related, RouterResult
+from routerlint.rules import RULES
+from routerlint.simulate import Failure, Outcome, Raised, Simulation
+
+
+def version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
+    """RL103 when the target interpreter's version is outside the project's requires-python."""
+    from routerlint.declared import load_pyproject
+    from routerlint.pyversion import allows, line_of, requires_python
+
+    try:
+        spec = requires_python(load_pyproject(project.root))
+    except UsageError:
+        return []  # an unreadable pyproject.toml is reported by the configuration
+    if spec is None or allows(spec, env.version) is not False:
+        return []
+    rule = RULES["RL103"]
+    needle = "requires-python" if "requires-python" in (
+        project.root / "pyproject.toml").read_text(encoding="utf-8") else "python"
+    line = line_of(project.root / "pyproject.toml", needle)
+    version = ".".join(map(str, env.version))
+    return [Diagnostic(
+        "RL103", rule.name, rule.severity, "pyproject.toml", line, 1,
+        f"the project requires Python {spec}, but the target interpreter "
+        f"{env.executable} is {version}: syntax and standard-library verdicts are for "
+        f"{version}", rule.fix, line, None, symbol="requires-python")]
+
+
+def app_failure(entry: str, source: SourceFile, raised: Raised,
+                    project: Project) -> Diagnostic:
+    rule = RULES["RL302"]
+    cause = raised.failure
+    line = raised.hops[0][1] if raised.hops else 1
+    end_line, end_column = line_end(project, source.rel, line)
+    return Diagnostic(
+        "RL302", rule.name, rule.severity, source.rel, line, 1,
+        f"app '{entry}' fails to start: {cause.code} {cause.message}", rule.fix,
+        end_line, end_column,
+        related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],
+        chain=[f"{module}:{hop}" for module, hop in raised.hops], symbol=entry)
+
+
+def not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modules,
+                  last: Dict[str, Tuple[Outcome, bool]], project: Project) -> List[Diagnostic]:
+    """RL301 for loading routers nothing includes — only when every include is known. Any
+    module may include it (a second app, an admin app), so every simulated run counts."""
+    if any(sim.unknown_includes for sim in sims):
+        return []
+    included = {router for sim in sims for router, _, _ in sim.includes}
+    rule = RULES["RL301"]
+    found = []
+    for router, line in routers.items():
+        if router in included or not last[router][0].ok or creates_app(modules[router][1]):
+            continue  # a module that is an app itself may use a router otherwise (callbacks)
+        rel = modules[router][0].rel
+        end_line, end_column = line_end(project, rel, line)
+        found.append(Diagnostic(
+            "RL301", rule.name, rule.severity, rel, line, 1,
+            f"router '{router}' is never included in the app: its endpoints answer 404",
+            rule.fix, end_line, end_column, symbol=router))
+    return found
+
+
+def undeclared_imports(project: Project, modules: Modules, finder: Finder,
+                env: Environment) -> List[Diagnostic]:
+    """RL204 for third-party imports whose distribution the project does not declare; silent
+    when it declares nothing."""
+    declared = declarations(project.root)
+    if declared is None:
+        return []
+    rule = RULES["RL204"]
+    found = []
+    for path, line, module, dist, via in undeclared.check(
+            modules, lambda top: finder.missing_code(top) == "RL200", declared, env):
+        end_line, end_column = line_end(project, path, line)
+        column = _indent(project, path, line)
+        why = f" (it is installed only because '{via}' requires it)" if via else ""
+        found.append(Diagnostic(
+            "RL204", rule.name, rule.severity, path, line, column,
+            f"'{module}' is imported but not declared as a dependency{why}: add '{dist}' "
+            f"to {declared.where}", rule.fix, end_line, end_column, symbol=module))
+    return found
+
+
+def _indent(project: Project, rel: str, line: int) -> int:
+    """1-based column of the first non-blank character of a line (1 when unreadable)."""
+    try:
+        with open(Path(project.root, rel), "rb") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return len(text) - len(text.lstrip(b" \t")) + 1
+    except OSError:
+        pass
+    return 1
+
+
+def cause_of(failure: Failure) -> Cause:
+    return Cause(failure.code, failure.path, failure.line, failure.message)
+
+
+def root_causes(sims: List[Simulation], project: Project) -> List[Diagnostic]:
+    seen = set()
+    found = []
+    for sim in sims:
+        for outcome in sim.attempts:
+            failure = outcome.failure
+            if failure is None:
+                continue
+            key = (failure.code, failure.path, failure.line, failure.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            rule = RULES[failure.code]
+            end_line, end_column = line_end(project, failure.path, failure.line)
+            found.append(Diagnostic(
+                failure.code, rule.name, rule.severity, failure.path, failure.line,
+                failure.col + 1, failure.message, rule.fix, end_line, end_column,
+                related=[Related(p, ln, m) for p, ln, m in failure.related],
+                symbol=failure.symbol,
+            ))
+    return found
+
+
+def router_failure(result: RouterResult, outcome: Outcome, project: Project) -> Diagnostic:
+    rule = RULES["RL300"]
+    cause = outcome.failure
+    assert cause is not None
+    line = outcome.hops[0][1] if outcome.hops else result.line
+    end_line, end_column = line_end(project, result.path, line)
+    return Diagnostic(
+        "RL300", rule.name, rule.severity, result.path, line, 1,
+        f"router '{result.module}' fails to load: {cause.code} {cause.message}",
+        rule.fix, end_line, end_column,
+        related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],
+        chain=[f"{module}:{hop}" for module, hop in outcome.hops],
+        symbol=result.module,
+    )
+
+
+def unused_suppressions(project: Project, suppressions, suppressed: List[Diagnostic],
+                        enabled) -> List[Diagnostic]:
+    rule = RULES["RL900"]
+    found = []
+    for item in suppress.unused(str(project.root), suppressions, suppressed, set(RULES),
+                                enabled):
+        if enabled is not None and not enabled("RL900", item.path):
+            continue
+        found.append(Diagnostic(
+            "RL900", rule.name, rule.severity, item.path, item.line, item.column,
+            suppress.describe(item), rule.fix, item.line, item.end_column,
+            symbol=item.comment))
+    return found
+
+
+def line_end(project: Project, rel: str, line: int) -> Tuple[int, Optional[int]]:
+    """(line, 1-based column just past the end of that line's text), read on demand."""
+    try:
+        with open(Path(project.root, rel), "rb") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return line, len(text.rstrip(b"\r\n").decode("utf-8", "replace")) + 1
+    except OSError:
+        pass
+    return line, None
