@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 # import name (longest dotted prefix wins) -> distribution to `pip install`
 IMPORT_TO_DIST: Dict[str, str] = {
@@ -59,6 +59,13 @@ def installed_distributions(paths: Iterable[str]) -> Dict[str, Set[str]]:
     """{normalised distribution name: top-level import names} from `*.dist-info` /
     `*.egg-info` folders on the target's sys.path: top_level.txt, else RECORD."""
     found: Dict[str, Set[str]] = {}
+    for info, dist in _metadata_folders(paths, (".dist-info", ".egg-info")):
+        found.setdefault(normalize(dist), set()).update(_top_levels(info))
+    return found
+
+
+def _metadata_folders(paths: Iterable[str], suffixes: Tuple[str, ...]):
+    """(metadata folder, distribution name) for every installed distribution on `paths`."""
     for entry in paths:
         base = Path(entry)
         try:
@@ -66,13 +73,10 @@ def installed_distributions(paths: Iterable[str]) -> Dict[str, Set[str]]:
         except OSError:
             continue
         for info in children:
-            if not info.name.endswith((".dist-info", ".egg-info")):
-                continue
-            dist = _dist_name(info)
-            if not dist:
-                continue
-            found.setdefault(normalize(dist), set()).update(_top_levels(info))
-    return found
+            if info.name.endswith(suffixes):
+                dist = _dist_name(info)
+                if dist:
+                    yield info, dist
 
 
 _REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)([^;]*)(;.*)?$", re.I)
@@ -82,29 +86,18 @@ def installed_requirements(paths: Iterable[str]) -> Dict[str, Set[str]]:
     """{normalised distribution: normalised distributions it requires} from the
     `Requires-Dist` headers of installed metadata (requirements of extras left out)."""
     found: Dict[str, Set[str]] = {}
-    for entry in paths:
-        base = Path(entry)
+    for info, dist in _metadata_folders(paths, (".dist-info",)):
+        needs = found.setdefault(normalize(dist), set())
         try:
-            children = list(base.iterdir()) if base.is_dir() else []
+            with open(info / "METADATA", encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if not line.strip():
+                        break
+                    match = _REQUIRES.match(line)
+                    if match and "extra" not in (match.group(3) or ""):
+                        needs.add(normalize(match.group(1)))
         except OSError:
             continue
-        for info in children:
-            if not info.name.endswith(".dist-info"):
-                continue
-            dist = _dist_name(info)
-            if not dist:
-                continue
-            needs = found.setdefault(normalize(dist), set())
-            try:
-                with open(info / "METADATA", encoding="utf-8", errors="replace") as handle:
-                    for line in handle:
-                        if not line.strip():
-                            break
-                        match = _REQUIRES.match(line)
-                        if match and "extra" not in (match.group(3) or ""):
-                            needs.add(normalize(match.group(1)))
-            except OSError:
-                continue
     return found
 
 
