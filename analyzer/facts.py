@@ -190,6 +190,7 @@ class ModuleFacts:
     syntax: Optional[SyntaxIssue] = None
     all_names: Optional[List[str]] = None  # literal __all__, when there is one
     has_getattr: bool = False  # module-level __getattr__: any name may exist
+    dynamic_names: bool = False  # names made at run time (globals()[...] = ...): any may exist
     suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([]: all)
 
 

@@ -40,11 +40,17 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
             message=f"LibCST cannot parse this file ({str(exc).splitlines()[0]}); "
                     "CPython can, so please report it to routerlint")
         return facts
+    facts.dynamic_names = _DYNAMIC_NAMES.search(source) is not None
     starts, twins = statement_positions(module, tree)
     walker = _Walker(starts, twins, target, facts)
     facts.events = walker.block(module.body)
     return facts
 
+
+# A module that writes its own namespace at run time may define any name: never a false alarm.
+_DYNAMIC_NAMES = re.compile(
+    rb"globals\(\)\s*(?:\[|\.update|\.setdefault)|vars\(\)\s*\[|\bexec\s*\(|"
+    rb"sys\.modules\[__name__\]|setattr\(\s*sys\.modules")
 
 _ROUTER_ASSIGN = re.compile(rb"^([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?=\s*(?:[\w.]+\.)?APIRouter\(",
                             re.MULTILINE)

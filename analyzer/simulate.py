@@ -183,7 +183,7 @@ class Simulation:
             raised = Raised(failure)
             raised.hops.append((module.name, issue.line))
             raise raised
-        if facts.has_getattr:
+        if facts.has_getattr or facts.dynamic_names:
             module.open = True
         self.run(module, facts.events)
 
