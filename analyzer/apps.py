@@ -38,8 +38,8 @@ def top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
 
 
 def entry_module(app: Optional[str], modules: Modules, graph) -> Optional[str]:
-    """The module the app starts from: --app, else the one creating `FastAPI()` at top level
-    that no other module imports (preferring `main`)."""
+    """The module the app starts from: --app, else one creating `FastAPI()` (at top level or
+    through a local factory it calls) that no other module imports, preferring `main`."""
     if app:
         return app.partition(":")[0]
     candidates = [name for name, (_, facts) in modules.items() if creates_app(facts)]

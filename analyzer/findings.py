@@ -9,9 +9,10 @@ from typing import Dict, List, Optional, Tuple
 
 from routerlint import suppress, undeclared
 from routerlint.apps import creates_app
-from routerlint.declared import declarations
+from routerlint.declared import declarations, load_pyproject
 from routerlint.discover import Project, SourceFile, UsageError
 from routerlint.environment import Environment
+from routerlint.pyversion import allows, line_of, requires_python
 from routerlint.finder import Finder
 from routerlint.graph import Modules
 from routerlint.report import Cause, Diagnostic, Related, RouterResult
@@ -21,9 +22,6 @@ from routerlint.simulate import Failure, Outcome, Raised, Simulation
 
 def version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
     """RL103 when the target interpreter's version is outside the project's requires-python."""
-    from routerlint.declared import load_pyproject
-    from routerlint.pyversion import allows, line_of, requires_python
-
     try:
         spec = requires_python(load_pyproject(project.root))
     except UsageError:
@@ -31,9 +29,7 @@ def version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
     if spec is None or allows(spec, env.version) is not False:
         return []
     rule = RULES["RL103"]
-    needle = "requires-python" if "requires-python" in (
-        project.root / "pyproject.toml").read_text(encoding="utf-8") else "python"
-    line = line_of(project.root / "pyproject.toml", needle)
+    line = line_of(project.root / "pyproject.toml", "requires-python", "python")
     version = ".".join(map(str, env.version))
     return [Diagnostic(
         "RL103", rule.name, rule.severity, "pyproject.toml", line, 1,
@@ -43,17 +39,29 @@ def version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:
 
 
 def app_failure(entry: str, source: SourceFile, raised: Raised,
-                    project: Project) -> Diagnostic:
-    rule = RULES["RL302"]
-    cause = raised.failure
+                project: Project) -> Diagnostic:
     line = raised.hops[0][1] if raised.hops else 1
-    end_line, end_column = line_end(project, source.rel, line)
+    return _effect("RL302", f"app '{entry}' fails to start", source.rel, line, raised.failure,
+                   raised.hops, entry, project)
+
+
+def router_failure(result: RouterResult, outcome: Outcome, project: Project) -> Diagnostic:
+    assert outcome.failure is not None
+    line = outcome.hops[0][1] if outcome.hops else result.line
+    return _effect("RL300", f"router '{result.module}' fails to load", result.path, line,
+                   outcome.failure, outcome.hops, result.module, project)
+
+
+def _effect(code: str, what: str, path: str, line: int, cause: Failure, hops, symbol: str,
+            project: Project) -> Diagnostic:
+    """A failure seen where it takes effect (a router, the app), pointing at its root cause."""
+    rule = RULES[code]
+    end_line, end_column = line_end(project, path, line)
     return Diagnostic(
-        "RL302", rule.name, rule.severity, source.rel, line, 1,
-        f"app '{entry}' fails to start: {cause.code} {cause.message}", rule.fix,
-        end_line, end_column,
+        code, rule.name, rule.severity, path, line, 1,
+        f"{what}: {cause.code} {cause.message}", rule.fix, end_line, end_column,
         related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],
-        chain=[f"{module}:{hop}" for module, hop in raised.hops], symbol=entry)
+        chain=[f"{module}:{hop}" for module, hop in hops], symbol=symbol)
 
 
 def not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modules,
@@ -78,7 +86,7 @@ def not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modul
 
 
 def undeclared_imports(project: Project, modules: Modules, finder: Finder,
-                env: Environment) -> List[Diagnostic]:
+                       env: Environment) -> List[Diagnostic]:
     """RL204 for third-party imports whose distribution the project does not declare; silent
     when it declares nothing."""
     declared = declarations(project.root)
@@ -88,26 +96,15 @@ def undeclared_imports(project: Project, modules: Modules, finder: Finder,
     found = []
     for path, line, module, dist, via in undeclared.check(
             modules, lambda top: finder.missing_code(top) == "RL200", declared, env):
-        end_line, end_column = line_end(project, path, line)
-        column = _indent(project, path, line)
+        text = _source_line(project, path, line)
+        end_column = _end_column(text)
+        column = 1 if text is None else len(text) - len(text.lstrip(b" \t")) + 1
         why = f" (it is installed only because '{via}' requires it)" if via else ""
         found.append(Diagnostic(
             "RL204", rule.name, rule.severity, path, line, column,
             f"'{module}' is imported but not declared as a dependency{why}: add '{dist}' "
-            f"to {declared.where}", rule.fix, end_line, end_column, symbol=module))
+            f"to {declared.where}", rule.fix, line, end_column, symbol=module))
     return found
-
-
-def _indent(project: Project, rel: str, line: int) -> int:
-    """1-based column of the first non-blank character of a line (1 when unreadable)."""
-    try:
-        with open(Path(project.root, rel), "rb") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == line:
-                    return len(text) - len(text.lstrip(b" \t")) + 1
-    except OSError:
-        pass
-    return 1
 
 
 def cause_of(failure: Failure) -> Cause:
@@ -137,22 +134,6 @@ def root_causes(sims: List[Simulation], project: Project) -> List[Diagnostic]:
     return found
 
 
-def router_failure(result: RouterResult, outcome: Outcome, project: Project) -> Diagnostic:
-    rule = RULES["RL300"]
-    cause = outcome.failure
-    assert cause is not None
-    line = outcome.hops[0][1] if outcome.hops else result.line
-    end_line, end_column = line_end(project, result.path, line)
-    return Diagnostic(
-        "RL300", rule.name, rule.severity, result.path, line, 1,
-        f"router '{result.module}' fails to load: {cause.code} {cause.message}",
-        rule.fix, end_line, end_column,
-        related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],
-        chain=[f"{module}:{hop}" for module, hop in outcome.hops],
-        symbol=result.module,
-    )
-
-
 def unused_suppressions(project: Project, suppressions, suppressed: List[Diagnostic],
                         enabled) -> List[Diagnostic]:
     rule = RULES["RL900"]
@@ -170,11 +151,20 @@ def unused_suppressions(project: Project, suppressions, suppressed: List[Diagnos
 
 def line_end(project: Project, rel: str, line: int) -> Tuple[int, Optional[int]]:
     """(line, 1-based column just past the end of that line's text), read on demand."""
+    return line, _end_column(_source_line(project, rel, line))
+
+
+def _end_column(text: Optional[bytes]) -> Optional[int]:
+    return None if text is None else len(text.rstrip(b"\r\n").decode("utf-8", "replace")) + 1
+
+
+def _source_line(project: Project, rel: str, line: int) -> Optional[bytes]:
+    """One line of a project file as bytes (None when unreadable or too short)."""
     try:
         with open(Path(project.root, rel), "rb") as handle:
             for number, text in enumerate(handle, 1):
                 if number == line:
-                    return line, len(text.rstrip(b"\r\n").decode("utf-8", "replace")) + 1
+                    return text
     except OSError:
         pass
-    return line, None
+    return None

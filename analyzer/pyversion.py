@@ -67,11 +67,14 @@ def requires_python(data: dict) -> Optional[str]:
     return spec if isinstance(spec, str) else None
 
 
-def line_of(path: Path, needle: str) -> int:
+def line_of(path: Path, *needles: str) -> int:
+    """The first line starting with the first needle found anywhere in the file (1 if none)."""
     try:
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if text.lstrip().startswith(needle):
-                return number
+        lines = [text.lstrip() for text in path.read_text(encoding="utf-8").splitlines()]
     except (OSError, UnicodeDecodeError):
-        pass
+        return 1
+    for needle in needles:
+        for number, text in enumerate(lines, 1):
+            if text.startswith(needle):
+                return number
     return 1
