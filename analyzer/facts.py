@@ -214,6 +214,11 @@ def _defaults(cls) -> Dict[str, Any]:
 # Fields equal to their default are left out of the JSON: smaller cache files, faster loads.
 _DEFAULTS = {kind: _defaults(cls) for kind, cls in _KINDS.items()}
 _NESTED = (dict, list)
+_SCALARS = frozenset((str, int, bool, float, type(None)))
+_REQUIRED = object()
+# kind -> ((field name, its default or _REQUIRED), ...) in declaration order, for to_json.
+_FIELDS = {kind: tuple((f.name, _DEFAULTS[kind].get(f.name, _REQUIRED))
+                       for f in dataclasses.fields(cls)) for kind, cls in _KINDS.items()}
 
 
 class _LazyFunctionDef(FunctionDef):
@@ -251,23 +256,22 @@ def body_may_contain(function: FunctionDef, *texts: str) -> bool:
 def to_json(obj: Any) -> Any:
     """Facts to JSON-ready data: {"k": kind, field: value, ...}, defaults omitted. A function's
     body is nested as a JSON string ("b"), decoded only when needed."""
-    if dataclasses.is_dataclass(obj):
-        data = {"k": obj.kind}
-        defaults = _DEFAULTS[obj.kind]
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if f.name in defaults and value == defaults[f.name] and \
-                    type(value) is type(defaults[f.name]):
+    kind = getattr(type(obj), "kind", None)
+    if kind is not None:
+        data = {"k": kind}
+        for name, default in _FIELDS[kind]:
+            value = getattr(obj, name)
+            if default is not _REQUIRED and value == default and type(value) is type(default):
                 continue
-            if obj.kind == "function" and f.name == "body":
+            if kind == "function" and name == "body":
                 data["b"] = json.dumps(to_json(value), separators=(",", ":"))
                 continue
-            data[f.name] = to_json(value)
+            data[name] = value if type(value) in _SCALARS else to_json(value)
         return data
     if isinstance(obj, (list, tuple)):
-        return [to_json(x) for x in obj]
+        return [x if type(x) in _SCALARS else to_json(x) for x in obj]
     if isinstance(obj, dict):
-        out = {str(k): to_json(v) for k, v in obj.items()}
+        out = {str(k): v if type(v) in _SCALARS else to_json(v) for k, v in obj.items()}
         # A plain dict with a "k" key (`f(k=x)` keyword arguments) must not read as a kind.
         return {"k": "dict", "items": out} if "k" in out else out
     return obj

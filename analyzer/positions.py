@@ -16,65 +16,59 @@ from typing import Dict, Sequence, Tuple
 
 import libcst as cst
 
-Starts = Dict[cst.CSTNode, Tuple[int, int]]
-Twins = Dict[cst.CSTNode, ast.AST]
+Twins = Dict[int, ast.stmt]  # id(LibCST statement or except-handler) -> its AST twin
+
+_SIMPLE = (cst.SimpleStatementLine, cst.SimpleStatementSuite)
+_ONE_BODY = (cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)
 
 
-def statement_positions(module: cst.Module, tree: ast.Module) -> Tuple[Starts, Twins]:
-    """(1-based line, 0-based column) of every statement and except-handler of `module`, and
-    each one's AST twin."""
-    starts: Starts = {}
+def statement_positions(module: cst.Module, tree: ast.Module) -> Twins:
+    """The AST twin of every statement and except-handler of `module`, keyed by `id(node)`
+    (LibCST nodes hash in Python; ids hash in C). A twin's `lineno` is the statement's 1-based
+    line and its `col_offset` the 0-based column."""
     twins: Twins = {}
-    _block(module.body, tree.body, starts, twins)
-    return starts, twins
+    _block(module.body, tree.body, twins)
+    return twins
 
 
-def _pair(node: cst.CSTNode, twin: ast.AST, starts: Starts, twins: Twins) -> None:
-    starts[node] = (twin.lineno, twin.col_offset)
-    twins[node] = twin
-
-
-def _block(body: Sequence[cst.CSTNode], twins_body: Sequence[ast.stmt], starts: Starts,
-           twins: Twins) -> None:
+def _block(body: Sequence[cst.CSTNode], twins_body: Sequence[ast.stmt], twins: Twins) -> None:
     index = 0
     for stmt in body:
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        if type(stmt) in _SIMPLE:
             for small in stmt.body:
-                _pair(small, twins_body[index], starts, twins)
+                twins[id(small)] = twins_body[index]
                 index += 1
             continue
         twin = twins_body[index]
         index += 1
-        _pair(stmt, twin, starts, twins)
-        _compound(stmt, twin, starts, twins)
+        twins[id(stmt)] = twin
+        _compound(stmt, twin, twins)
 
 
-def _suite(suite: cst.BaseSuite, body: Sequence[ast.stmt], starts: Starts, twins: Twins) -> None:
-    if isinstance(suite, cst.IndentedBlock):
-        _block(suite.body, body, starts, twins)
-    else:
-        _block([suite], body, starts, twins)
+def _suite(suite: cst.BaseSuite, body: Sequence[ast.stmt], twins: Twins) -> None:
+    _block(suite.body if type(suite) is cst.IndentedBlock else [suite], body, twins)
 
 
-def _compound(node: cst.CSTNode, twin, starts: Starts, twins: Twins) -> None:
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While)):
-        _suite(node.body, twin.body, starts, twins)
-    elif isinstance(node, cst.If):
-        _suite(node.body, twin.body, starts, twins)
-        if isinstance(node.orelse, cst.If):  # elif: the AST nests an If in orelse
-            _pair(node.orelse, twin.orelse[0], starts, twins)
-            _compound(node.orelse, twin.orelse[0], starts, twins)
-        elif isinstance(node.orelse, cst.Else):
-            _suite(node.orelse.body, twin.orelse, starts, twins)
-    elif isinstance(node, (cst.Try, cst.TryStar)):
-        _suite(node.body, twin.body, starts, twins)
+def _compound(node: cst.CSTNode, twin, twins: Twins) -> None:
+    kind = type(node)
+    if kind in _ONE_BODY:
+        _suite(node.body, twin.body, twins)
+    elif kind is cst.If:
+        _suite(node.body, twin.body, twins)
+        if type(node.orelse) is cst.If:  # elif: the AST nests an If in orelse
+            twins[id(node.orelse)] = twin.orelse[0]
+            _compound(node.orelse, twin.orelse[0], twins)
+        elif type(node.orelse) is cst.Else:
+            _suite(node.orelse.body, twin.orelse, twins)
+    elif kind in (cst.Try, cst.TryStar):
+        _suite(node.body, twin.body, twins)
         for handler, handler_twin in zip(node.handlers, twin.handlers):
-            _pair(handler, handler_twin, starts, twins)
-            _suite(handler.body, handler_twin.body, starts, twins)
+            twins[id(handler)] = handler_twin
+            _suite(handler.body, handler_twin.body, twins)
         if node.orelse is not None:
-            _suite(node.orelse.body, twin.orelse, starts, twins)
+            _suite(node.orelse.body, twin.orelse, twins)
         if node.finalbody is not None:
-            _suite(node.finalbody.body, twin.finalbody, starts, twins)
+            _suite(node.finalbody.body, twin.finalbody, twins)
 
 
 def attribute_lines(twin: ast.AST) -> Dict[str, int]:
