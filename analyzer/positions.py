@@ -12,7 +12,7 @@ to its AST twin — public APIs only, no second parse.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Sequence
 
 import libcst as cst
 
