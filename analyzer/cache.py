@@ -66,10 +66,21 @@ class Cache:
 
     def get(self, key: str) -> Optional[Any]:
         """The JSON-ready facts stored for content hash `key`, or None (miss, corrupt, foreign)."""
+        raw = self.read(key)
+        return None if raw is None else self.decode(key, raw)
+
+    def read(self, key: str) -> Optional[bytes]:
+        """The stored entry's bytes, undecoded (decoding can then wait for a better moment)."""
         try:
             with open(self._entry(key), "rb") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError):
+                return handle.read()
+        except OSError:
+            return None
+
+    def decode(self, key: str, raw: bytes) -> Optional[Any]:
+        try:
+            data = json.loads(raw)
+        except ValueError:
             return None
         if not isinstance(data, dict) or data.get("key") != key or data.get("tag") != self.tag:
             return None

@@ -101,7 +101,7 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
              started: float) -> Tuple[Report, Scanner]:
     from routerlint import external
-    from routerlint.graph import build_graph
+    from routerlint.graph import build_graph, preload_graph
 
     cache = Cache(project.root, target) if options.cache else None
     external.READ.clear()
@@ -111,7 +111,8 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     firsts = {}
     for source in project.files:
         firsts.setdefault(source.module, source)
-    for source, facts in zip(firsts.values(), scanner.scan_many(list(firsts.values()))):
+    sources = list(firsts.values())
+    for source, facts in zip(sources, scanner.scan_many(sources, meanwhile=preload_graph)):
         modules[source.module] = (source, facts)
     graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)

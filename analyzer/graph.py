@@ -65,6 +65,11 @@ def _absolute(package: str, event: Import) -> Optional[str]:
     return ".".join(parts + ([event.module] if event.module else []))
 
 
+def preload_graph() -> None:
+    """Import NetworkX now (~0.1 s), while other processes parse the files that changed."""
+    import networkx  # noqa: F401
+
+
 def build_graph(project: Project, modules: Modules,
                 scan: Callable[[SourceFile], ModuleFacts]) -> "nx.DiGraph":
     """Module graph over `modules`, which is extended in place with every internal module

@@ -1,27 +1,43 @@
-"""Facts for many files: from the cache when the content is known, else parsed — across cores
-when there is enough to parse for a process pool to pay for its start-up.
+"""Facts for many files: from the cache when the content is known, else parsed — in other
+processes whenever that lets this one do something useful meanwhile.
 
 Every scan goes through JSON (`to_json` → `from_json`), whether it came from the cache, this
 process or a worker, so results are identical with or without a cache and for any worker count.
 libcst is imported only when something must really be parsed (a warm run never imports it).
+
+Where the parsing runs:
+- many misses (a cold scan): a process pool over all cores. This process imports libcst
+  before forking, so the workers inherit it and the later reading of third-party sources needs
+  no import of its own.
+- a few misses while other work is waiting (one file changed): one forked worker parses them
+  while this process decodes the cached facts of every other file and runs `meanwhile` (the
+  engine imports NetworkX there). The worker pays libcst's import (~0.2 s) off the critical
+  path.
+- otherwise, or with `--jobs 1`: here, in this process.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from contextlib import contextmanager
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.cache import Cache, digest
 from routerlint.discover import SourceFile
 from routerlint.facts import ModuleFacts, SyntaxIssue, from_json
 from routerlint.reportcache import stamp_file
 
-# A pool costs ~0.1-0.3 s to start and feed; below this much source, one process is faster.
+# A pool costs ~0.1-0.3 s to start and feed; below this much source, one worker is enough.
 POOL_MIN_BYTES = 2_000_000
 POOL_MIN_FILES = 200
+# A single background worker costs ~30 ms; it pays once this process has this many cached
+# files to decode meanwhile (or a `meanwhile` to run).
+BACKGROUND_MIN_CACHED = 50
+
+Work = List[Tuple[str, bytes, str]]  # (content hash, source bytes, path)
 
 
 def _parse(data: bytes, filename: str, target: Tuple[int, int]) -> Any:
@@ -51,6 +67,12 @@ def rare_gc():
         gc.set_threshold(*before)
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 class Scanner:
     """Callable `source -> ModuleFacts`; `scan_many` does the bulk (parallel) work first."""
 
@@ -78,37 +100,55 @@ class Scanner:
     def __call__(self, source: SourceFile) -> ModuleFacts:
         return self.scan_many([source])[0]
 
-    def scan_many(self, sources: Sequence[SourceFile]) -> List[ModuleFacts]:
+    def scan_many(self, sources: Sequence[SourceFile],
+                  meanwhile: Optional[Callable[[], None]] = None) -> List[ModuleFacts]:
+        """Facts of `sources`, in order. `meanwhile()` runs once, while misses are parsed in
+        other processes when they are (else before parsing them here)."""
         results: List[Optional[ModuleFacts]] = [None] * len(sources)
-        missing: Dict[str, List[int]] = {}  # content hash -> indexes needing it
-        work: List[Tuple[str, bytes, str]] = []
+        slots: Dict[str, List[int]] = {}  # content hash -> indexes with that content
+        cached: List[Tuple[str, bytes, bytes, str]] = []  # (hash, cache entry, source, path)
+        work: Work = []
         for index, source in enumerate(sources):
             data = self._read(source)
             if isinstance(data, ModuleFacts):
                 results[index] = data
                 continue
             key = digest(data)
-            if key in missing:
-                missing[key].append(index)
+            if key in slots:
+                slots[key].append(index)
                 continue
-            cached = self.cache.get(key) if self.cache is not None else None
-            if cached is not None:
-                try:
-                    results[index] = from_json(cached)
-                    continue
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    pass  # foreign or damaged entry: parse again and overwrite it
-            missing[key] = [index]
-            work.append((key, data, str(source.path)))
-        for (key, _, _), facts in zip(work, self._parse_all(work)):
+            slots[key] = [index]
+            raw = self.cache.read(key) if self.cache is not None else None
+            if raw is not None:
+                cached.append((key, raw, data, str(source.path)))
+            else:
+                work.append((key, data, str(source.path)))
+        collect = self._start(work, len(cached) >= BACKGROUND_MIN_CACHED or meanwhile is not None)
+        late: Work = []  # foreign or damaged cache entries: parsed again and overwritten
+        for key, raw, data, path in cached:
+            facts = self.cache.decode(key, raw) if self.cache is not None else None
+            try:
+                if facts is None:
+                    raise ValueError(key)
+                for index in slots[key]:
+                    results[index] = from_json(facts)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                late.append((key, data, path))
+        if meanwhile is not None:
+            meanwhile()
+        parsed = collect()
+        if late:
+            parsed += self._start(late, False)()
+            work += late
+        for (key, _, _), facts in zip(work, parsed):
             self.parsed += 1
             if self.cache is not None:
                 self.cache.put(key, facts)
-            for index in missing[key]:
+            for index in slots[key]:
                 results[index] = from_json(facts)
         return results  # type: ignore[return-value]
 
-    def _workers(self, work: List[Tuple[str, bytes, str]]) -> int:
+    def _workers(self, work: Work) -> int:
         if self.jobs is not None:
             return max(1, min(self.jobs, len(work)))
         size = sum(len(data) for _, data, _ in work)
@@ -116,44 +156,74 @@ class Scanner:
             return 1
         return max(1, min(os.cpu_count() or 1, len(work)))
 
-    def _parse_all(self, work: List[Tuple[str, bytes, str]]) -> List[Any]:
+    def _start(self, work: Work, busy_meanwhile: bool) -> Callable[[], List[Any]]:
+        """Start parsing `work`; returns the call that waits for its JSON-ready facts."""
         from routerlint.progress import Progress
 
-        progress = Progress(len(work), self.progress and len(work) > 1)
-        try:
-            return self._parse_with(work, progress)
-        finally:
-            progress.close()
+        workers = self._workers(work) if work else 0
+        background = (workers == 1 and busy_meanwhile and self.jobs is None
+                      and "libcst" not in sys.modules and (os.cpu_count() or 1) > 1
+                      and _can_fork())
+        if workers > 1 or background:
+            return self._pool(work, workers, Progress(len(work), self.progress))
 
-    def _parse_with(self, work: List[Tuple[str, bytes, str]], progress) -> List[Any]:
-        workers = self._workers(work)
-        if workers <= 1:
+        def here() -> List[Any]:
+            progress = Progress(len(work), self.progress and len(work) > 1)
             results = []
-            with rare_gc():
-                for _, data, filename in work:
-                    results.append(_parse(data, filename, self.target))
-                    progress.update(len(results))
+            try:
+                with rare_gc():
+                    for _, data, filename in work:
+                        results.append(_parse(data, filename, self.target))
+                        progress.update(len(results))
+            finally:
+                progress.close()
             return results
+
+        return here
+
+    def _pool(self, work: Work, workers: int, progress) -> Callable[[], List[Any]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # Chunks of similar total size, several per worker so a slow one evens out; order kept.
-        chunks: List[List[Tuple[bytes, str]]] = []
-        budget = max(1, sum(len(d) for _, d, _ in work) // (workers * 4))
-        current: List[Tuple[bytes, str]] = []
-        filled = 0
-        for _, data, filename in work:
-            current.append((data, filename))
-            filled += len(data)
-            if filled >= budget:
-                chunks.append(current)
-                current, filled = [], 0
-        if current:
+        method = "fork" if _can_fork() else "spawn"
+        if method == "fork" and workers > 1:
+            import routerlint.scanner  # noqa: F401  (libcst, inherited by every worker)
+        chunks = _chunks(work, workers)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        try:
+            pending = pool.map(_parse_chunk, chunks, [self.target] * len(chunks))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+        def collect() -> List[Any]:
+            by_path: Dict[str, Any] = {}
+            try:
+                for chunk, facts in zip(chunks, pending):
+                    by_path.update(zip((filename for _, filename in chunk), facts))
+                    progress.update(len(by_path))
+            finally:
+                pool.shutdown(cancel_futures=True)
+                progress.close()
+            return [by_path[filename] for _, _, filename in work]
+
+        return collect
+
+
+def _chunks(work: Work, workers: int) -> List[List[Tuple[bytes, str]]]:
+    """Largest files first, in chunks of similar total size, several per worker: the small
+    chunks at the end even out the workers' finishing times."""
+    ordered = sorted(work, key=lambda item: len(item[1]), reverse=True)
+    budget = max(1, sum(len(data) for _, data, _ in work) // (workers * 8))
+    chunks: List[List[Tuple[bytes, str]]] = []
+    current: List[Tuple[bytes, str]] = []
+    filled = 0
+    for _, data, filename in ordered:
+        current.append((data, filename))
+        filled += len(data)
+        if filled >= budget:
             chunks.append(current)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            results: List[Any] = []
-            for chunk in pool.map(_parse_chunk, chunks, [self.target] * len(chunks)):
-                results.extend(chunk)
-                progress.update(len(results))
-            return results
+            current, filled = [], 0
+    if current:
+        chunks.append(current)
+    return chunks

@@ -170,3 +170,36 @@ def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):
     uncached = _result(tmp_path, cache=False)
     assert _result(tmp_path) == uncached
     assert _result(tmp_path) == uncached
+
+
+_BACKGROUND = """
+import json, sys
+from routerlint.engine import Options, analyze
+from routerlint.formats import to_json
+report = analyze(Options(paths=[sys.argv[1]]))
+out = json.loads(to_json(report))
+out["summary"].pop("seconds")
+print(json.dumps({"report": out, "libcst_here": "libcst" in sys.modules}))
+"""
+
+
+def test_a_changed_file_parsed_by_a_background_worker_gives_the_same_report(app):
+    """With a warm cache and one file changed, the file is parsed in a forked worker while
+    this process decodes the cached facts; this process never imports libcst, and the
+    report is the one an uncached scan gives."""
+    def run() -> dict:
+        done = subprocess.run([sys.executable, "-c", _BACKGROUND, str(app)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    run()  # cold: fills the cache
+    changed = next(p for p in sorted(app.rglob("*.py")) if p.name != "__init__.py")
+    changed.write_text(changed.read_text() + "\nEXTRA = 1\n")
+    second = run()
+    uncached = _result(app, cache=False)
+    assert second["report"] == uncached
+    import multiprocessing
+    import os
+    if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
+        assert second["libcst_here"] is False

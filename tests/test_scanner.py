@@ -86,3 +86,33 @@ def test_syntax_verdicts_are_cpythons():
     assert scan_source(b"return 1\n", "m.py").syntax.code == "RL102"
     issue = scan_source(b"x = (\n", "m.py").syntax
     assert issue.code == "RL100" and issue.message == "'(' was never closed"
+
+
+def test_parse_without_validation_gives_the_same_facts_and_restores_validation():
+    """The scanner skips LibCST's per-node validation while parsing; that must change no fact,
+    and hand-built nodes must be validated again afterwards, even after a parse error."""
+    from routerlint import scanner as scanner_module
+
+    files = (sorted(REPO.glob("analyzer/*.py")) + sorted(REPO.glob("tests/fixtures/*/app/**/*.py")))
+    validate = cst.CSTNode.__dict__["__post_init__"]
+    for path in files:
+        source = path.read_bytes()
+        fast = scanner_module.scan_source(source, str(path))
+        real_parse = scanner_module.parse_unvalidated
+        try:
+            scanner_module.parse_unvalidated = cst.parse_module  # the stock, validating parse
+            stock = scanner_module.scan_source(source, str(path))
+        finally:
+            scanner_module.parse_unvalidated = real_parse
+        assert to_json(fast) == to_json(stock), path
+    try:
+        scanner_module.parse_unvalidated(b"def f(:\n")
+    except Exception:
+        pass
+    assert cst.CSTNode.__dict__["__post_init__"] is validate
+    try:
+        cst.Name("not a name")
+    except cst.CSTValidationError:
+        pass
+    else:
+        raise AssertionError("LibCST no longer validates hand-built nodes")
