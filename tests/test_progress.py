@@ -53,9 +53,12 @@ def _scan(root, *args, tty: bool, env=None):
     return stdout.decode(), b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_progress_on_a_terminal_then_cleared(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_progress_on_a_terminal_then_cleared(tmp_path, jobs):
+    """In this process (-j 1) and from a pool (-j 2). By default files this small go to one
+    background child, which is done long before the line's real threshold (~1 s): no line."""
     make_app(tmp_path)
-    stdout, stderr = _scan(tmp_path, tty=True)
+    stdout, stderr = _scan(tmp_path, "-j", jobs, tty=True)
     assert "routerlint: parsing" in stderr, repr(stderr)
     assert "parsing 6/6 files" in stderr  # every distinct file content is a cache miss
     last = stderr.rpartition("\r")[0].rpartition("\r")[2]
