@@ -17,6 +17,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_COMMENT = re.compile(r"(?:^|\s)#.*")  # pip: `#` starts a comment at the start or after a space
+_INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s+|=)(\S+)")
 
 
 def load_pyproject(root: Path) -> dict:
@@ -31,6 +34,8 @@ def load_pyproject(root: Path) -> dict:
 
 
 def _names(requirements) -> List[str]:
+    """Distribution names of PEP 508 strings (`name>=1`, `name[extra]; marker`,
+    `name @ https://...`)."""
     out = []
     for item in requirements or []:
         if isinstance(item, str):
@@ -38,6 +43,47 @@ def _names(requirements) -> List[str]:
             if match and not item.lstrip().startswith(("-", "#")):
                 out.append(match.group(1))
     return out
+
+
+def _requirement_line(line: str) -> Optional[str]:
+    """The distribution a requirements-file line declares, or None: `name==1`, `name @ url`,
+    `-e git+https://...#egg=name` or a bare VCS/URL line with `#egg=name` (without one, the
+    name is unknown: such a line declares nothing rather than a package named `git`)."""
+    egg = _EGG.search(line)
+    line = _COMMENT.sub("", line).strip()
+    editable = re.match(r"^(?:-e|--editable)(?:\s+|=)(\S+)", line)
+    if editable or re.match(r"^[a-z][a-z0-9+.-]*://|^[a-z]+\+", line) or line.startswith(
+            (".", "/")):
+        return egg.group(1) if egg else None
+    if not line or line.startswith("-"):
+        return None
+    match = _REQUIREMENT.match(line)
+    return match.group(1) if match else None
+
+
+def _requirements_file(path: Path, root: Path, seen: Set[Path]) -> List[str]:
+    """Names a requirements file declares, following `-r other.txt` includes (relative to the
+    including file, inside the project, each file once)."""
+    resolved = path.resolve()
+    if resolved in seen:
+        return []
+    seen.add(resolved)
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        include = _INCLUDE.match(line.strip())
+        if include:
+            other = (path.parent / include.group(1)).resolve()
+            if other.is_relative_to(root.resolve()) and other.is_file():
+                found += _requirements_file(other, root, seen)
+            continue
+        name = _requirement_line(line)
+        if name:
+            found.append(name)
+    return found
 
 
 @dataclass
@@ -100,12 +146,9 @@ def declarations(root: Path) -> Optional[Declared]:
     reqs = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
     # requirements.txt itself first: that is where a runtime dependency goes
     reqs.sort(key=lambda p: (p.name != "requirements.txt", p.parent != root, str(p)))
+    seen: Set[Path] = set()
     for req in reqs:
         sources += 1
         files.append(req.relative_to(root).as_posix())
-        try:
-            lines = req.read_text("utf-8", "replace").splitlines()
-        except OSError:
-            continue
-        found += _names(line.split("#")[0] for line in lines)
+        found += _requirements_file(req, root, seen)
     return Declared(set(found), files) if sources else None

@@ -118,6 +118,26 @@ def test_requirements_txt_is_named_as_the_place_to_declare(tmp_path):
     assert all(d["message"].endswith("to requirements.txt") for d in found)
 
 
+def test_vcs_url_and_included_requirement_lines(tmp_path):
+    """`#egg=` names a VCS or URL requirement (without one, nothing is declared, never a
+    package called `git`); `name @ url` is PEP 508; `-r` includes are followed anywhere in
+    the project."""
+    (tmp_path / "deps").mkdir()
+    _project(tmp_path, '[project]\nname = "demo"\nversion = "0"\n', {
+        "requirements.txt": """\
+            fastapi
+            -e git+https://github.com/yaml/pyyaml.git@6.0.1#egg=PyYAML
+            git+https://github.com/example/unnamed.git
+            pillow @ https://files.example.org/pillow-10.0.tar.gz
+            --requirement deps/observability.txt
+            """,
+        "deps/observability.txt": "opentelemetry-exporter-prometheus  # metrics\n",
+    })
+    assert _symbols(_rl204(tmp_path)) == ["requests", "bleach"]
+    from routerlint.declared import declarations
+    assert "git" not in declarations(tmp_path).names
+
+
 def test_silent_when_nothing_is_declared(tmp_path):
     _project(tmp_path, '[project]\nname = "demo"\nversion = "0"\n')
     assert _rl204(tmp_path) == []
