@@ -9,7 +9,9 @@ from typing import List, Optional
 from routerlint.discover import Project
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located
+from routerlint import external
 from routerlint.external import module_names
+from routerlint.migrations import removed_names
 from routerlint.graph import Modules
 from routerlint.simulate import Spec
 
@@ -59,7 +61,11 @@ class Finder:
                                      self.env.version)[0]
             except Exception:  # an unreadable third-party file: unknown, never a false alarm
                 names = None
-        return Spec(located.file, None, located.is_package, external=True, names=names)
+        removed = {}
+        if names is None and located.file:  # unknown names, but maybe a migration table
+            removed = removed_names(located.file, name, external.READ)
+        return Spec(located.file, None, located.is_package, external=True, names=names,
+                    removed=removed)
 
     def missing_code(self, name: str) -> str:
         top = name.split(".")[0]

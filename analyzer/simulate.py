@@ -74,6 +74,7 @@ class Module:
     open: bool = False  # any attribute may exist (external, __getattr__, star from unknown)
     done: bool = False
     external: bool = False  # installed third-party: names known from its source, not executed
+    removed: Dict[str, str] = field(default_factory=dict)  # name -> error (migrations.py)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Spec:
     is_package: bool
     external: bool = False
     names: Optional[frozenset] = None  # an external module's defined names; None: unknown
+    removed: Dict[str, str] = field(default_factory=dict)  # names its __getattr__ refuses
 
 
 Finder = Callable[[str], Optional[Spec]]
@@ -149,7 +151,8 @@ class Simulation:
                                  self._missing(name, f"No module named '{name}'", wanted),
                                  symbol=name))
         module = Module(name, spec.path, spec.facts, spec.is_package,
-                        open=spec.external and spec.names is None, external=spec.external)
+                        open=spec.external and spec.names is None, external=spec.external,
+                        removed=spec.removed)
         if spec.external and spec.names:
             module.ns.update((defined, UNKNOWN) for defined in spec.names)
         self.sys_modules[name] = module
@@ -236,6 +239,12 @@ class Simulation:
         return ".".join(parts + ([event.module] if event.module else []))
 
     def from_import(self, source: Module, name: str) -> tuple:
+        if name in source.removed and name not in source.ns:
+            raise Raised(Failure(
+                "RL202", "ImportError", "", 0, 0,
+                f"cannot import name '{name}' from '{source.name}': its installed migration "
+                f"table says {source.removed[name]}",
+                symbol=f"{source.name}.{name}"))
         value = self.attribute(source, name)
         if value is not None:
             return value

@@ -10,13 +10,22 @@ RULE = Rule(
 name") when the module defines no such name — after a rename, or a library upgrade. A name
 counts as defined when the module assigns, defines, imports or star-imports it, or when X is
 a submodule of package m. A module-level `__getattr__` makes every name possible, so it is
-never reported.
+never reported — unless the library lists what it refuses as data: pydantic 2 raises
+PydanticImportError (an ImportError) for `BaseSettings` (moved to pydantic-settings) and the
+names it removed, per `pydantic/_migration.py`, which routerlint reads from the installed
+version.
 
 Bad:
     from app.services.pricing import compute_invoice_total   # it is calculate_invoice_total
 
 Good:
     from app.services.pricing import calculate_invoice_total
+
+Bad (pydantic 2):
+    from pydantic import BaseSettings
+
+Good:
+    from pydantic_settings import BaseSettings   # pip install pydantic-settings
 """,
     fix="import the name the module really defines, or define it there",
 )

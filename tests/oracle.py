@@ -188,6 +188,18 @@ def _syntax_code(exc: SyntaxError) -> str:
     return "UNKNOWN"  # compiles now: cannot explain the original error
 
 
+def _is_from_import(fixture: Path, at) -> bool:
+    """Whether the statement at `at` ("path:line") is a `from m import name`."""
+    if not at or ":" not in at:
+        return False
+    rel, _, line = at.rpartition(":")
+    try:
+        text = (fixture / rel).read_text().splitlines()[int(line) - 1]
+    except (OSError, ValueError, IndexError):
+        return False
+    return text.lstrip().startswith("from ")
+
+
 def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
     text = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, SyntaxError):
@@ -210,8 +222,9 @@ def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
             code = "RL200" if top in own else "RL201"
     elif isinstance(exc, (ImportError, AttributeError)) and PARTIAL in message:
         code = "RL203"
-    elif isinstance(exc, ImportError) and "cannot import name" in message:
-        code = "RL202"
+    elif isinstance(exc, ImportError) and ("cannot import name" in message
+                                           or _is_from_import(fixture, at)):
+        code = "RL202"  # the second: a library's __getattr__ refusing a removed name
     return {"loads": False, "code": code, "at": at, "exc": text}
 
 
