@@ -73,6 +73,13 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _single_threaded() -> bool:
+    """A bare fork copies one thread; a lock another thread held (the import lock, a stream's)
+    would stay held in the child forever. Only fork a lone thread (the CLI always is one)."""
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 class Scanner:
     """Callable `source -> ModuleFacts`; `scan_many` does the bulk (parallel) work first."""
 
@@ -162,7 +169,7 @@ class Scanner:
         workers = self._workers(work) if work else 0
         background = (workers == 1 and busy_meanwhile and self.jobs is None
                       and "libcst" not in sys.modules and (os.cpu_count() or 1) > 1
-                      and _can_fork())
+                      and _can_fork() and _single_threaded())
         if background:
             return self._forked(work)
         if workers > 1:
