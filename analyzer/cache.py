@@ -64,13 +64,9 @@ class Cache:
     def _entry(self, key: str) -> Path:
         return self.facts_dir / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str) -> Optional[Any]:
-        """The JSON-ready facts stored for content hash `key`, or None (miss, corrupt, foreign)."""
-        raw = self.read(key)
-        return None if raw is None else self.decode(key, raw)
-
     def read(self, key: str) -> Optional[bytes]:
-        """The stored entry's bytes, undecoded (decoding can then wait for a better moment)."""
+        """The entry stored for content hash `key`, undecoded (the scanner decodes it while
+        another process parses the misses), or None."""
         try:
             with open(self._entry(key), "rb") as handle:
                 return handle.read()
@@ -78,6 +74,7 @@ class Cache:
             return None
 
     def decode(self, key: str, raw: bytes) -> Optional[Any]:
+        """The JSON-ready facts in entry `raw`, or None when it is corrupt or foreign."""
         try:
             data = json.loads(raw)
         except ValueError:

@@ -72,7 +72,6 @@ _DYNAMIC_NAMES = re.compile(
     rb"sys\.modules\[__name__\]|setattr\(\s*sys\.modules")
 
 
-
 def _writes_own_namespace(source: bytes) -> bool:
     if not any(text in source for text in (b"globals()", b"vars()", b"exec", b"sys.modules")):
         return False  # the regex is ~30x slower than these substring tests

@@ -32,10 +32,8 @@ from routerlint.reportcache import stamp_file
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
 # needs libcst imported here (~0.17 s, so that the workers inherit it) before it can halve the
-# parse. Such small work goes to one forked child instead when this process has something
-# else to do meanwhile (this many cached files to decode, or a `meanwhile`).
+# parse. Such small work goes to one forked child instead when the caller has a `meanwhile`.
 POOL_MIN_BYTES = 150_000
-BACKGROUND_MIN_CACHED = 50
 
 Work = List[Tuple[str, bytes, str]]  # (content hash, source bytes, path)
 
@@ -130,10 +128,10 @@ class Scanner:
                 cached.append((key, raw, data, str(source.path)))
             else:
                 work.append((key, data, str(source.path)))
-        collect = self._start(work, len(cached) >= BACKGROUND_MIN_CACHED or meanwhile is not None)
+        collect = self._start(work, background=meanwhile is not None)
         late: Work = []  # foreign or damaged cache entries: parsed again and overwritten
         for key, raw, data, path in cached:
-            facts = self.cache.decode(key, raw) if self.cache is not None else None
+            facts = self.cache.decode(key, raw)  # type: ignore[union-attr]  (cached: a cache)
             try:
                 if facts is None:
                     raise ValueError(key)
@@ -145,7 +143,7 @@ class Scanner:
             meanwhile()
         parsed = collect()
         if late:
-            parsed += self._start(late, False)()
+            parsed += self._start(late, background=False)()
             work += late
         for (key, _, _), facts in zip(work, parsed):
             self.parsed += 1
@@ -162,15 +160,14 @@ class Scanner:
             return 1
         return max(1, min(os.cpu_count() or 1, len(work)))
 
-    def _start(self, work: Work, busy_meanwhile: bool) -> Callable[[], List[Any]]:
-        """Start parsing `work`; returns the call that waits for its JSON-ready facts."""
+    def _start(self, work: Work, background: bool) -> Callable[[], List[Any]]:
+        """Start parsing `work` (in a forked child when `background` allows it and it pays);
+        returns the call that waits for its JSON-ready facts."""
         from routerlint.progress import Progress
 
         workers = self._workers(work) if work else 0
-        background = (workers == 1 and busy_meanwhile and self.jobs is None
-                      and "libcst" not in sys.modules and (os.cpu_count() or 1) > 1
-                      and _can_fork() and _single_threaded())
-        if background:
+        if (background and workers == 1 and self.jobs is None and "libcst" not in sys.modules
+                and (os.cpu_count() or 1) > 1 and _can_fork() and _single_threaded()):
             return self._forked(work)
         if workers > 1:
             return self._pool(work, workers, Progress(len(work), self.progress))
@@ -220,7 +217,7 @@ class Scanner:
                         return results
             except ValueError:
                 pass
-            return self._start(work, False)()  # the child failed: parse here
+            return self._start(work, background=False)()  # the child failed: parse here
 
         return collect
 
