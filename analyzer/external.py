@@ -25,9 +25,10 @@ _WALRUS = re.compile(rb"\b([A-Za-z_]\w*)\s*:=")
 Names = Tuple[Optional[FrozenSet[str]], Optional[List[str]], bool]
 Stamp = Tuple[int, int, str]  # (size, mtime_ns or -1, sha256): see reportcache
 
-# (path, mtime_ns, size) -> ((names or None, literal __all__ or None, __all__ assigned at all),
-# {path: stamp} of every file the answer was read from: the module and its star-imports)
-_CACHE: Dict[Tuple[str, int, int], Tuple[Names, Dict[str, Stamp]]] = {}
+# "path|mtime_ns|size|what" -> (answer, {path: stamp} of every file it was read from). For
+# names: ((names or None, literal __all__ or None, __all__ assigned at all), the module and
+# its star-imports).
+_CACHE: Dict[str, Tuple[object, Dict[str, Stamp]]] = {}
 
 # The files this run's answers came from (the engine resets it per run; the report cache
 # records them).
@@ -59,36 +60,62 @@ def module_names(path: str, module: str, is_package: bool, locate, target=(3, 11
 
 
 def _names(path, module, is_package, locate, target, _seen) -> Tuple[Names, Dict[str, Stamp]]:
+    def compute():
+        deps: Dict[str, Stamp] = {}
+        seen = set(_seen or ()) | {module}
+        return _read(path, module, is_package, locate, target, seen, deps), deps
+
+    return _remembered(
+        path, f"|{target[0]}.{target[1]}", compute,
+        encode=lambda r: [sorted(r[0]) if r[0] is not None else None, r[1], r[2]],
+        decode=lambda d: (frozenset(d[0]) if d[0] is not None else None, d[1], bool(d[2])),
+        unreadable=(None, None, True))
+
+
+def removed_names(path: str, module: str) -> Dict[str, str]:
+    """The names `module`'s `__getattr__` refuses per its library's migration table
+    (migrations.py), remembered like its names."""
+    from routerlint.migrations import removed_names as read_removed
+
+    def compute():
+        deps: Dict[str, Stamp] = {}
+        return read_removed(path, module, deps), deps
+
+    removed, deps = _remembered(path, f"|removed|{module}", compute, encode=lambda r: [r],
+                                decode=lambda d: dict(d[0]), unreadable={})
+    READ.update(deps)
+    return removed
+
+
+def _remembered(path: str, suffix: str, compute, encode, decode, unreadable):
+    """(answer, {path: stamp} of the files it was read from) for the file at `path`: from this
+    process, else from disk while every one of those files is unchanged, else `compute()`.
+    `encode`/`decode` turn an answer into JSON-ready fields and back."""
     global _disk_dirty
     try:
         stat = os.stat(path)
     except OSError:
-        return (None, None, True), {}
-    key = (path, stat.st_mtime_ns, stat.st_size)
+        return unreadable, {}
+    key = f"{path}|{stat.st_mtime_ns}|{stat.st_size}{suffix}"
     if key in _CACHE:
         return _CACHE[key]
-    disk_key = f"{path}|{stat.st_mtime_ns}|{stat.st_size}|{target[0]}.{target[1]}"
-    stored = _disk.get(disk_key)
+    stored = _disk.get(key)
     if stored is not None:
         from routerlint.reportcache import same_file
 
         try:
-            names, all_names, dynamic, deps = stored
+            *fields, deps = stored
             if all(same_file(p, *stamp) for p, stamp in deps.items()):
-                found = ((frozenset(names) if names is not None else None, all_names,
-                          bool(dynamic)), {p: tuple(st) for p, st in deps.items()})
-                _CACHE[key] = found  # type: ignore[assignment]
-                return found  # type: ignore[return-value]
-        except (TypeError, ValueError, AttributeError):
+                found = (decode(fields), {p: tuple(st) for p, st in deps.items()})
+                _CACHE[key] = found
+                return found
+        except (TypeError, ValueError, AttributeError, IndexError):
             pass
-    seen = set(_seen or ()) | {module}
-    deps: Dict[str, Stamp] = {}
-    result = _read(path, module, is_package, locate, target, seen, deps)
-    _CACHE[key] = (result, deps)
-    names = sorted(result[0]) if result[0] is not None else None
-    _disk[disk_key] = [names, result[1], result[2], deps]
+    answer, deps = compute()
+    _CACHE[key] = (answer, deps)
+    _disk[key] = encode(answer) + [deps]
     _disk_dirty = True
-    return result, deps
+    return answer, deps
 
 
 def _extension_beside(path: str) -> bool:
@@ -103,17 +130,12 @@ def _extension_beside(path: str) -> bool:
 
 
 def _read(path, module, is_package, locate, target, seen, deps):
+    from routerlint.reportcache import read_stamped
     from routerlint.scanner import scan_source
 
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    data = read_stamped(path, deps)
+    if data is None:
         return None, None, True
-    from routerlint.reportcache import now_ns, stamp_file
-
-    deps[path] = stamp_file(path, data, st, now_ns())
     if _TRICKS.search(data) or _extension_beside(path):
         return None, None, True
     facts = scan_source(data, path, target)

@@ -9,9 +9,7 @@ from typing import List, Optional
 from routerlint.discover import Project
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located
-from routerlint import external
-from routerlint.external import module_names
-from routerlint.migrations import removed_names
+from routerlint.external import module_names, removed_names
 from routerlint.graph import Modules
 from routerlint.simulate import Spec
 
@@ -63,7 +61,7 @@ class Finder:
                 names = None
         removed = {}
         if names is None and located.file:  # unknown names, but maybe a migration table
-            removed = removed_names(located.file, name, external.READ)
+            removed = removed_names(located.file, name)
         return Spec(located.file, None, located.is_package, external=True, names=names,
                     removed=removed)
 

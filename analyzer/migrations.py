@@ -19,25 +19,16 @@ from typing import Dict, Optional, Tuple
 _MARK = b"getattr_migration(__name__)"
 _SERVED = ("MOVED_IN_V2", "DEPRECATED_MOVED_IN_V2", "REDIRECT_TO_V1")
 
-# _migration.py path -> its stamp and {"module:name": message}
-_TABLES: Dict[str, Tuple[Tuple[int, int], Dict[str, str]]] = {}
-
 
 def removed_names(path: str, module: str, read: dict) -> Dict[str, str]:
     """{name: the error's message} for names `module` (source at `path`) raises for, per its
     migration table; empty when it has none. Every file read is stamped into `read`
-    (path -> stamp, as `external.READ` keeps them for the report cache)."""
-    from routerlint.reportcache import now_ns, stamp_file
+    (path -> stamp), so that `external` can tell when the answer is stale."""
+    from routerlint.reportcache import read_stamped
 
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    data = read_stamped(path, read)
+    if data is None or _MARK not in data:
         return {}
-    if _MARK not in data:
-        return {}
-    read[path] = stamp_file(path, data, st, now_ns())
     table = _table(os.path.join(os.path.dirname(path), "_migration.py"), read)
     prefix = f"{module}:"
     removed = {key[len(prefix):]: message for key, message in table.items()
@@ -72,22 +63,15 @@ def _answered(data: bytes, path: str) -> set:
 
 
 def _table(path: str, read: dict) -> Dict[str, str]:
-    from routerlint.reportcache import now_ns, stamp_file
+    from routerlint.reportcache import read_stamped
 
+    data = read_stamped(path, read)
     try:
-        st = os.stat(path)
-    except OSError:
+        tree = ast.parse(data, path) if data is not None else None
+    except (SyntaxError, ValueError):
+        tree = None
+    if tree is None:
         return {}
-    known = _TABLES.get(path)
-    if known is not None and known[0] == (st.st_mtime_ns, st.st_size):
-        return known[1]
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        tree = ast.parse(data, path)
-    except (OSError, SyntaxError, ValueError):
-        return {}
-    read[path] = stamp_file(path, data, st, now_ns())
     table: Dict[str, str] = {}
     served = set()  # moved or redirected names: the hook returns them (with a warning)
     for node in ast.walk(tree):
@@ -103,9 +87,7 @@ def _table(path: str, read: dict) -> Dict[str, str]:
             special = _special_case(node)
             if special is not None:
                 table[special[0]] = special[1]
-    table = {key: message for key, message in table.items() if key not in served}
-    _TABLES[path] = ((st.st_mtime_ns, st.st_size), table)
-    return table
+    return {key: message for key, message in table.items() if key not in served}
 
 
 def _target(node: ast.Assign) -> Optional[str]:

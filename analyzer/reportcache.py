@@ -99,3 +99,15 @@ def same_file(path: str, size: int, mtime: int, sha: str) -> bool:
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+def read_stamped(path: str, record: dict) -> Optional[bytes]:
+    """The bytes of `path`, its stamp recorded in `record` (path -> stamp); None if unreadable."""
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    record[path] = stamp_file(path, data, st, now_ns())
+    return data
