@@ -20,6 +20,8 @@ _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 _COMMENT = re.compile(r"(?:^|\s)#.*")  # pip: `#` starts a comment at the start or after a space
 _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s+|=)(\S+)")
+# Named only by `#egg=`: editable installs, VCS (`git+https://`) and URL lines, local paths.
+_DIRECT = re.compile(r"^(?:-e|--editable)(?:\s+|=)|^[a-z][a-z0-9+.-]*://|^[a-z]+\+|^[./]")
 
 
 def load_pyproject(root: Path) -> dict:
@@ -51,14 +53,10 @@ def _requirement_line(line: str) -> Optional[str]:
     name is unknown: such a line declares nothing rather than a package named `git`)."""
     egg = _EGG.search(line)
     line = _COMMENT.sub("", line).strip()
-    editable = re.match(r"^(?:-e|--editable)(?:\s+|=)(\S+)", line)
-    if editable or re.match(r"^[a-z][a-z0-9+.-]*://|^[a-z]+\+", line) or line.startswith(
-            (".", "/")):
+    if _DIRECT.match(line):
         return egg.group(1) if egg else None
-    if not line or line.startswith("-"):
-        return None
-    match = _REQUIREMENT.match(line)
-    return match.group(1) if match else None
+    names = _names([line])
+    return names[0] if names else None
 
 
 def _requirements_file(path: Path, root: Path, seen: Set[Path]) -> List[str]:
