@@ -4,7 +4,7 @@ roots, then the target environment (located as files, never imported)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from routerlint.discover import Project
 from routerlint.distributions import dist_for_import
@@ -21,16 +21,34 @@ class Finder:
     def __init__(self, project: Project, modules: Modules, env: Environment) -> None:
         self.project, self.modules, self.env = project, modules, env
         self._internal_tops = {name.split(".")[0] for name in modules}
+        self._specs: Dict[str, Optional[Spec]] = {}
 
     def find(self, name: str) -> Optional[Spec]:
+        if name not in self._specs:
+            self._specs[name] = self._find(name)
+        return self._specs[name]
+
+    def _find(self, name: str) -> Optional[Spec]:
+        """A submodule is looked up where its parent lives (the parent's `__path__`): under an
+        installed package only in the environment, even when a project folder of the same name
+        exists (mealie's `alembic/` migrations folder beside the installed alembic); under an
+        internal regular package only in the project."""
+        parent_name = name.rpartition(".")[0]
+        parent = self.find(parent_name) if parent_name else None
+        if parent_name and (parent is None or not parent.is_package):
+            return None
+        if parent is not None and parent.external:
+            located = self.env.locate(name)
+            return self._external(name, located) if located is not None else None
         found = self.modules.get(name)
         if found is not None:
             source, facts = found
             return Spec(source.rel, facts, source.is_package)
-        top = name.split(".")[0]
-        path, namespace = self.project.locate(name)
-        if top in self._internal_tops and not namespace:
+        if parent is not None and parent.facts is not None:
             return None  # an internal regular package owns this name: it is missing
+        path, namespace = self.project.locate(name)
+        if parent is None and name in self._internal_tops and not namespace:
+            return None
         located = self.env.locate(name)
         if located is not None and (not located.namespace or not namespace):
             return self._external(name, located)
@@ -67,6 +85,9 @@ class Finder:
 
     def missing_code(self, name: str) -> str:
         top = name.split(".")[0]
+        spec = self.find(top)
+        if spec is not None:  # where the top-level package really comes from decides
+            return "RL201" if spec.external else "RL200"
         internal = top in self._internal_tops or self.project.locate(top)[0] is not None
         return "RL200" if internal else "RL201"
 

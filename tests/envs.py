@@ -22,7 +22,14 @@ PACKAGES = Path(__file__).resolve().parent / "packages"
 ENVS = {
     "thirdparty": (["exportlib-2", "nsvendor-core", "acme-daggerish"], ["nsvendor-exporter-alpha"]),
     "exportlib1": (["exportlib-1"], []),
+    "submodules": (["lazytools", "lazyattr", "fastcodec", "nsvendor-core"],
+                   ["nsvendor-exporter-alpha"]),
 }
+
+# package -> stdlib extension module copied into it: a real compiled submodule, loadable by
+# this interpreter, that the package's __init__ never imports.
+EXTENSIONS = {"fastcodec": "_bisect"}
+
 
 
 def _python(venv: Path) -> Path:
@@ -50,6 +57,15 @@ def _pip_target(packages: list[str], target: Path, work: Path) -> None:
         raise RuntimeError(f"pip install {packages} failed:\n{done.stdout}\n{done.stderr}")
 
 
+def _copy_extension(module: str, folder: Path) -> None:
+    import importlib.machinery
+
+    source = getattr(importlib.import_module(module), "__file__", None)
+    if not source or not source.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+        raise RuntimeError(f"{module} is not a compiled extension file in this Python build")
+    shutil.copy(source, folder / Path(source).name)
+
+
 def build_env(name: str, where: Path) -> Path:
     """Create the venv `name` under `where`; return its interpreter."""
     site_pkgs, extra_pkgs = ENVS[name]
@@ -61,6 +77,8 @@ def build_env(name: str, where: Path) -> Path:
         [str(python), "-I", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True).stdout.strip())
     _pip_target(site_pkgs, site, where / f"{name}-build")
+    for package in set(site_pkgs) & set(EXTENSIONS):
+        _copy_extension(EXTENSIONS[package], site / package)
     if extra_pkgs:
         extra = where / f"{name}-extra"
         _pip_target(extra_pkgs, extra, where / f"{name}-build")

@@ -1,0 +1,1 @@
+def upgrade(config, revision): return (config, revision)

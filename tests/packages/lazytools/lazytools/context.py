@@ -1,0 +1,1 @@
+def configure(**options): return options
