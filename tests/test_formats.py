@@ -10,7 +10,7 @@ from miniapp import LINES, make_app, run
 from routerlint.github import command, escape_data, escape_property
 from routerlint.report import Diagnostic
 
-SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"  # OASIS SARIF 2.1.0, vendored
 
 
 def test_github_escaping():

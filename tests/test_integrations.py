@@ -42,12 +42,25 @@ def _write_app(repo: Path, name: str) -> None:
     _git(repo, "add", "-A")
 
 
+_NOT_SOURCE = {".git", "__pycache__", ".routerlint_cache", ".pytest_cache", "build", "dist"}
+
+
+def _source_files() -> list:
+    """The checkout's files: git's list in a repository, else (an exported tree) every file
+    outside caches and build output."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO, capture_output=True, text=True)
+    if listed.returncode == 0 and (REPO / ".git").exists():
+        return [rel for rel in listed.stdout.split("\0") if rel]
+    return [path.relative_to(REPO).as_posix() for path in sorted(REPO.rglob("*"))
+            if path.is_file() and not _NOT_SOURCE.intersection(path.relative_to(REPO).parts)
+            and not any(part.endswith(".egg-info") for part in path.parts)]
+
+
 def _snapshot_of_routerlint(dest: Path) -> Path:
     """The working tree as it is now (committed or not), as a git repository pre-commit can
     clone."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, check=True, capture_output=True, text=True).stdout
-    for rel in filter(None, listed.split("\0")):
+    for rel in _source_files():
         source = REPO / rel
         if source.is_file() and "/fixtures/" not in f"/{rel}":
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
