@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Dict, Optional
 
+from routerlint.classes import APP, ROUTER, Kinds
 from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
 from routerlint.graph import Modules
 
 
-def creates_app(facts: ModuleFacts) -> bool:
-    """`app = FastAPI()` at top level, or a call at top level of a local factory that does."""
+def creates_app(facts: ModuleFacts, kinds: Optional[Kinds] = None,
+                module: Optional[str] = None) -> bool:
+    """`app = FastAPI()` (or a FastAPI subclass, under any alias) at top level, or a call at
+    top level of a local factory that does."""
     if top_assign(facts, "FastAPI") is not None:
+        return True
+    if kinds is not None and module is not None and kinds.first_assign(module, APP):
         return True
     factories = {e.name for e in facts.events
                  if isinstance(e, FunctionDef) and body_may_contain(e, "FastAPI")
@@ -37,12 +42,26 @@ def top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
     return None
 
 
-def entry_module(app: Optional[str], modules: Modules, graph) -> Optional[str]:
+def router_modules(modules: Modules, kinds: Kinds) -> Dict[str, int]:
+    """Router module -> line of its first top-level router: `x = APIRouter(...)` under any
+    spelling or alias, or an instance of a project subclass of it."""
+    found = {}
+    for name, (_, facts) in sorted(modules.items()):
+        lines = [a.line for a in (top_assign(facts, "APIRouter"), kinds.first_assign(name, ROUTER))
+                 if a is not None]
+        if lines:
+            found[name] = min(lines)
+    return found
+
+
+def entry_module(app: Optional[str], modules: Modules, graph,
+                 kinds: Optional[Kinds] = None) -> Optional[str]:
     """The module the app starts from: --app, else one creating `FastAPI()` (at top level or
     through a local factory it calls) that no other module imports, preferring `main`."""
     if app:
         return app.partition(":")[0]
-    candidates = [name for name, (_, facts) in modules.items() if creates_app(facts)]
+    candidates = [name for name, (_, facts) in modules.items()
+                  if creates_app(facts, kinds, name)]
     if not candidates:
         return None
 

@@ -1,10 +1,12 @@
 """Command line: `routerlint scan`, `routerlint rules`, `routerlint rule CODE`.
 
-Exit codes follow ruff: 0 clean, 1 findings, 2 usage or configuration error.
+Exit codes follow ruff: 0 clean, 1 findings, 2 usage or configuration error; and 3 for an
+internal error of routerlint's own.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -12,8 +14,13 @@ import click
 from routerlint import __version__
 
 
+INTERNAL_ERROR = 3
+
+
 class _Group(click.Group):
-    """Turns user mistakes into one clear line and exit code 2, never a traceback."""
+    """Turns user mistakes into one clear line and exit code 2, and routerlint's own faults
+    into one line and exit code 3 (the traceback with --debug): never a traceback by default,
+    and never exit 1, which means "findings"."""
 
     def invoke(self, ctx):
         from routerlint.discover import UsageError
@@ -24,11 +31,22 @@ class _Group(click.Group):
         except (UsageError, EnvironmentError_) as exc:
             click.echo(f"routerlint: error: {exc}", err=True)
             ctx.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 — a bug of ours, reported as one
+            if ctx.params.get("debug") or os.environ.get("ROUTERLINT_DEBUG"):
+                raise
+            click.echo(f"routerlint: internal error: {type(exc).__name__}: {exc} — this is a "
+                       "bug in routerlint, not in your code; please report it with "
+                       "`routerlint --debug ...`'s traceback", err=True)
+            ctx.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="routerlint")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def main(debug: bool) -> None:
     """Predicts which FastAPI routers would fail to load at start-up, and why —
     without running the app."""
 
@@ -58,6 +76,9 @@ def _codes(value):
               help="The app's entry point (default: the module that creates FastAPI()).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Folder or file names to skip.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error",
+              show_default=True,
+              help="Exit 1 on errors only, or on warnings too (like ESLint's --max-warnings 0).")
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the facts cache (.routerlint_cache/).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
@@ -78,7 +99,7 @@ def _codes(value):
                    "that silenced nothing (a bare `# noqa` is never reported).")
 @click.option("--show-settings", is_flag=True, help="Print the effective settings and exit.")
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
-         target_version, src, app, exclude, exit_zero, statistics, quiet, output_file,
+         target_version, src, app, exclude, exit_zero, fail_on, statistics, quiet, output_file,
          baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
          verbose) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
@@ -90,6 +111,9 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     from routerlint.formats import FORMATS, summary_line, to_statistics
 
     paths = paths or (".",)
+    if python is not None and not python.strip():
+        raise click.BadParameter("an empty path; give the app's interpreter, e.g. "
+                                 ".venv/bin/python", param_hint="--python")
     if config_file is not None:
         settings = config.load(Path(config_file), explicit=True)
     else:
@@ -124,6 +148,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
         report.diagnostics, report.baselined = baselines.apply(
             report.diagnostics, baselines.read(baseline))
     findings = bool(report.diagnostics)  # every failing router has one, unless silenced
+    failing = any(d.severity == "error" or fail_on == "warning" for d in report.diagnostics)
     if statistics:
         text = to_statistics(report, as_json=output_format == "json")
     elif quiet and output_format == "text":
@@ -131,7 +156,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     else:
         text = FORMATS[output_format](report)
     _emit(text, output_file)
-    sys.exit(1 if findings and not exit_zero else 0)
+    sys.exit(1 if failing and not exit_zero else 0)
 
 
 def _options(paths, settings, **overrides):

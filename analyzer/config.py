@@ -22,6 +22,9 @@ LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "src"
 STRINGS = ("python", "target-version", "app")
 BOOLS = ("report-unused-suppressions",)
 KEYS = LISTS + STRINGS + BOOLS + ("per-file-ignores",)
+_EXAMPLES = {"select": '["RL001", "RL2"]', "ignore": '["RL301"]', "extend-select": '["RL900"]',
+             "exclude": '["migrations", "*_test.py"]', "extend-exclude": '["scripts"]',
+             "src": '["src", "backend"]'}
 _TARGET = re.compile(r"^py3(9|1[0-4])$")
 
 
@@ -86,9 +89,23 @@ def find_config(paths) -> Optional[Path]:
     """The project's pyproject.toml if it has [tool.routerlint]."""
     start = Path(paths[0] if paths else ".").resolve()
     candidate = find_root(start) / "pyproject.toml"
-    if candidate.is_file() and "routerlint" in _read(candidate).get("tool", {}):
+    if candidate.is_file() and _tool_table(_read(candidate), candidate) is not None:
         return candidate
     return None
+
+
+def _tool_table(data: dict, path: Path) -> Optional[dict]:
+    """`[tool.routerlint]` of a parsed pyproject.toml, None when absent; a clear error when
+    `tool` or `tool.routerlint` is not a table (`[tool]` with `routerlint = 3`)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise UsageError(f"{path}: 'tool' must be a table ([tool.routerlint] ...), "
+                         f"not {type(tool).__name__}")
+    table = tool.get("routerlint")
+    if table is not None and not isinstance(table, dict):
+        raise UsageError(f"{path}: 'tool.routerlint' must be a table: write the settings under "
+                         f"a [tool.routerlint] header, not 'routerlint = {table!r}' under [tool]")
+    return table
 
 
 def _read(path: Path) -> dict:
@@ -109,7 +126,7 @@ def load(path: Optional[Path], explicit: bool = False) -> Settings:
         return settings
     data = _read(path)
     if path.name == "pyproject.toml" or "tool" in data:
-        table = data.get("tool", {}).get("routerlint")
+        table = _tool_table(data, path)
         if table is None:
             if explicit:
                 raise UsageError(f"{path}: no [tool.routerlint] table; add one or pass "
@@ -130,7 +147,7 @@ def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
     if key in LISTS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise UsageError(f"{where}: '{key}' must be a list of strings, e.g. "
-                             f'{key} = ["RL001"]')
+                             f"{key} = {_EXAMPLES.get(key, '[...]')}")
         if key in ("select", "ignore", "extend-select"):
             check_codes(value, f"{where}: '{key}'")
     elif key in STRINGS:

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.apps import entry_module, top_assign
+from routerlint.apps import entry_module, router_modules
+from routerlint.classes import Kinds
 from routerlint.cache import Cache
 from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, discover, UsageError
 from routerlint.environment import Environment, choose_python
 from routerlint.facts import ModuleFacts
 from routerlint.finder import Finder
-from routerlint.graph import Modules
+from routerlint.graph import Modules, preload_graph
 from routerlint.findings import (
     app_failure, cause_of, not_included, root_causes, router_failure, undeclared_imports,
-    unused_suppressions, version_mismatch,
+    unanalysed_files, unused_suppressions, version_mismatch,
 )
 from routerlint.report import Cause, Diagnostic, Report, RouterResult
 from routerlint.scanning import Scanner
@@ -101,31 +102,27 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
              started: float) -> Tuple[Report, Scanner]:
     from routerlint import external
-    from routerlint.graph import build_graph, preload_graph
+    from routerlint.graph import build_graph
 
     cache = Cache(project.root, target) if options.cache else None
     external.READ.clear()
     external.load_disk(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress)
-    modules: Modules = {}
-    firsts = {}
-    for source in project.files:
-        firsts.setdefault(source.module, source)
-    sources = list(firsts.values())
-    for source, facts in zip(sources, scanner.scan_many(sources, meanwhile=preload_graph)):
-        modules[source.module] = (source, facts)
+    modules = _scan(project, scanner, {})
+    if not options.src:
+        project, modules = _with_inferred_roots(options, project, modules, env, scanner)
     graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)
 
-    routers = {name: assign.line for name, (_, facts) in sorted(modules.items())
-               if (assign := top_assign(facts, "APIRouter")) is not None}
-    entry = entry_module(options.app, modules, graph)
+    kinds = Kinds(modules)
+    routers = router_modules(modules, kinds)
+    entry = entry_module(options.app, modules, graph, kinds)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
 
     def fresh() -> Simulation:
         return Simulation(finder.find, finder.missing_code, finder.children,
-                          finder.missing_message)
+                          finder.missing_message, kinds.resolve)
 
     sims: List[Simulation] = []
     last: Dict[str, Tuple[Outcome, bool]] = {}
@@ -153,9 +150,9 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
             last[router] = (alone[router], True)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
     leftover = [name for name in sorted(modules) if name not in executed]
+    sweep: Optional[Simulation] = None  # modules start-up never imports, each tried once
     if leftover:
-        sim = fresh()
-        sims.append(sim)
+        sim = sweep = fresh()
         for name in leftover:
             if name not in sim.executed:
                 try:
@@ -163,12 +160,14 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
                 except Raised:
                     pass
 
-    diagnostics = root_causes(sims, project) + app_diagnostics + version_mismatch(project, env)
+    diagnostics = (root_causes(sims, project, sweep) + app_diagnostics
+                   + version_mismatch(project, env) + unanalysed_files(modules))
     if options.enabled is None or any(options.enabled("RL204", s.rel)
                                       for s, _ in modules.values()):
         diagnostics += undeclared_imports(project, modules, finder, env)
     if entry is not None and entry_fails is None:
-        diagnostics += not_included(sims, routers, modules, last, project)
+        diagnostics += not_included(sims + ([sweep] if sweep else []), routers, modules, last,
+                                    project, kinds)
     results = []
     for router, line in routers.items():
         outcome, judged_alone = last[router]
@@ -198,6 +197,42 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
                   time.perf_counter() - started, entry=entry, python=env.executable,
                   python_reason=env.reason, entry_fails=entry_fails,
                   suppressed=len(suppressed)), scanner
+
+
+def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:
+    """Facts of the first file of each module name (`known` ones are not scanned again)."""
+    firsts: Dict[str, SourceFile] = {}
+    for source in project.files:
+        firsts.setdefault(source.module, source)
+    todo = [source for source in firsts.values() if source.path not in known]
+    scanned = dict(zip((s.path for s in todo),
+                       scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))
+    return {name: (source, known.get(source.path) or scanned[source.path])
+            for name, source in firsts.items()}
+
+
+def _with_inferred_roots(options: Options, project: Project, modules: Modules,
+                         env: Environment, scanner: Scanner) -> Tuple[Project, Modules]:
+    """The project named again with the source roots its own imports need (roots.py)."""
+    from routerlint.roots import describe, inferred_roots
+
+    tops = {name.split(".")[0] for name in modules}
+
+    def importable(top: str) -> bool:
+        return (top in tops or env.locate(top) is not None
+                or project.locate(top)[0] is not None)
+
+    found = inferred_roots(modules, importable, project.root)
+    if options.verbose:
+        for line in describe(found, project.root):
+            print(f"routerlint: source root inferred: {line}", file=sys.stderr)
+    if not found:
+        return project, modules
+    roots = [project.rel(r) or "." for r in project.source_roots]
+    roots += [project.rel(folder) for folder in found]
+    renamed = discover(options.paths, roots, options.exclude, options.excludes)
+    known = {source.path: facts for source, facts in modules.values()}
+    return renamed, _scan(renamed, scanner, known)
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

@@ -37,6 +37,8 @@ def _stamp(paths) -> list:
     return out
 
 
+PROBE_TIMEOUT = 30  # seconds for the interpreter to report its sys.path
+
 _EXTENSION_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pyc")
 
 
@@ -132,9 +134,15 @@ class Environment:
     def _run_probe(executable: str) -> dict:
         try:
             done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True,
-                                  text=True, timeout=60, check=False)
+                                  text=True, timeout=PROBE_TIMEOUT, check=False,
+                                  stdin=subprocess.DEVNULL)
         except OSError as exc:
             raise EnvironmentError_(f"cannot run the interpreter {executable!r}: {exc}") from exc
+        except subprocess.TimeoutExpired:
+            raise EnvironmentError_(
+                f"the interpreter {executable!r} did not answer within {PROBE_TIMEOUT} s "
+                "(a Python interpreter answers in well under a second): pass --python the "
+                "path of the app's python, e.g. .venv/bin/python") from None
         if done.returncode != 0:
             raise EnvironmentError_(
                 f"the interpreter {executable!r} failed: {done.stderr.strip()[-300:]}")

@@ -191,6 +191,7 @@ class ModuleFacts:
     all_names: Optional[List[str]] = None  # literal __all__, when there is one
     has_getattr: bool = False  # module-level __getattr__: any name may exist
     dynamic_names: bool = False  # names made at run time (globals()[...] = ...): any may exist
+    unanalysed: Optional[str] = None  # CPython accepts it, routerlint could not read it: why
     suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([]: all)
 
 

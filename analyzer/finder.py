@@ -22,6 +22,7 @@ class Finder:
         self.project, self.modules, self.env = project, modules, env
         self._internal_tops = {name.split(".")[0] for name in modules}
         self._specs: Dict[str, Optional[Spec]] = {}
+        self._elsewhere: Dict[str, Optional[str]] = {}
 
     def find(self, name: str) -> Optional[Spec]:
         if name not in self._specs:
@@ -44,9 +45,9 @@ class Finder:
         if found is not None:
             source, facts = found
             return Spec(source.rel, facts, source.is_package)
-        if parent is not None and parent.facts is not None:
-            return None  # an internal regular package owns this name: it is missing
         path, namespace = self.project.locate(name)
+        if parent is not None and parent.facts is not None:  # an internal regular package:
+            return Spec(self.project.rel(path), None, True) if namespace else None  # its own
         if parent is None and name in self._internal_tops and not namespace:
             return None
         located = self.env.locate(name)
@@ -88,16 +89,40 @@ class Finder:
         spec = self.find(top)
         if spec is not None:  # where the top-level package really comes from decides
             return "RL201" if spec.external else "RL200"
-        internal = top in self._internal_tops or self.project.locate(top)[0] is not None
+        internal = (top in self._internal_tops or self.project.locate(top)[0] is not None
+                    or self.local_elsewhere(top) is not None)
         return "RL200" if internal else "RL201"
+
+    def local_elsewhere(self, top: str) -> Optional[str]:
+        """The folder (or file) of a module or package named `top` deeper in the scanned tree,
+        when `top` itself is not importable from the source roots (`backend/app/` imported as
+        `app`): advising `pip install app` would be wrong, and a typosquatting hazard."""
+        if top not in self._elsewhere:
+            found = None
+            for module, (source, _) in sorted(self.modules.items()):
+                parts = module.split(".")
+                if top in parts[1:]:
+                    depth = len(parts) - parts.index(top, 1)
+                    path = source.rel.split("/")
+                    keep = len(path) - depth + (0 if source.is_package else 1)
+                    found = "/".join(path[:keep]) + ("/" if source.is_package or depth > 1 else "")
+                    break
+            self._elsewhere[top] = found
+        return self._elsewhere[top]
 
     def missing_message(self, name: str, message: str, wanted: Optional[str] = None) -> str:
         """CPython's message, plus what to install for a third-party module (named after the
         full import asked for: `opentelemetry.exporter.prometheus` missing its parent
         `opentelemetry.exporter` needs opentelemetry-exporter-prometheus)."""
+        top = name.split(".")[0]
+        elsewhere = self.local_elsewhere(top) if top not in self._internal_tops else None
+        if elsewhere is not None and self.find(top) is None:
+            parent = elsewhere.rstrip("/").rpartition("/")[0] or "."
+            return (f"{message}: '{top}' exists in this project at {elsewhere}, but its parent "
+                    f"folder is not a source root (sys.path): run the app from {parent}/ or "
+                    f"pass --src {parent} (or set src in [tool.routerlint])")
         if self.missing_code(name) != "RL201":
             return message
-        top = name.split(".")[0]
         full = wanted if wanted and wanted.startswith(name + ".") else name
         dist = dist_for_import(full)
         if "." in name and self.env.locate(top) is not None:

@@ -65,16 +65,19 @@ def _effect(code: str, what: str, path: str, line: int, cause: Failure, hops, sy
 
 
 def not_included(sims: List[Simulation], routers: Dict[str, int], modules: Modules,
-                  last: Dict[str, Tuple[Outcome, bool]], project: Project) -> List[Diagnostic]:
+                  last: Dict[str, Tuple[Outcome, bool]], project: Project,
+                  kinds=None) -> List[Diagnostic]:
     """RL301 for loading routers nothing includes — only when every include is known. Any
     module may include it (a second app, an admin app), so every simulated run counts."""
-    if any(sim.unknown_includes for sim in sims):
-        return []
+    if any(sim.unknown_includes for sim in sims) or not any(sim.includes for sim in sims):
+        return []  # an include we cannot follow, or none seen at all (an app factory that
+        # start-up calls, not import: `uvicorn --factory`): we do not know what is included
     included = {router for sim in sims for router, _, _ in sim.includes}
     rule = RULES["RL301"]
     found = []
     for router, line in routers.items():
-        if router in included or not last[router][0].ok or creates_app(modules[router][1]):
+        if (router in included or not last[router][0].ok
+                or creates_app(modules[router][1], kinds, router)):
             continue  # a module that is an app itself may use a router otherwise (callbacks)
         rel = modules[router][0].rel
         end_line, end_column = line_end(project, rel, line)
@@ -107,12 +110,43 @@ def undeclared_imports(project: Project, modules: Modules, finder: Finder,
     return found
 
 
+def unanalysed_files(modules: Modules) -> List[Diagnostic]:
+    """RL901 for files CPython accepts that routerlint could not read (see scanner)."""
+    rule = RULES["RL901"]
+    return [Diagnostic("RL901", rule.name, rule.severity, source.rel, 1, 1,
+                       f"routerlint could not analyse this file ({facts.unanalysed}); CPython "
+                       "compiles it, so it is treated as loading with unknown names and its "
+                       "imports are not checked", rule.fix, 1, None, symbol=source.module)
+            for source, facts in modules.values() if facts.unanalysed]
+
+
 def cause_of(failure: Failure) -> Cause:
     return Cause(failure.code, failure.path, failure.line, failure.message)
 
 
-def root_causes(sims: List[Simulation], project: Project) -> List[Diagnostic]:
-    seen = set()
+# Codes that are errors wherever they are: CPython refuses the file itself.
+ERRORS_ANYWHERE = ("RL100", "RL101", "RL102")
+UNREACHED = "not imported at start-up: "
+
+
+def root_causes(sims: List[Simulation], project: Project,
+                unreached: Optional[Simulation] = None) -> List[Diagnostic]:
+    """One finding per root cause. Those only the sweep over modules start-up never imports
+    (`unreached`) found are still reported, as warnings saying so (`reached` False), so that a
+    healthy app with optional plugins it never loads exits 0; syntax errors stay errors."""
+    found = _root_causes(sims, project, set())
+    if unreached is not None:
+        seen = {(d.code, d.path, d.line, d.message) for d in found}
+        for diagnostic in _root_causes([unreached], project, seen):
+            diagnostic.reached = False
+            if diagnostic.code not in ERRORS_ANYWHERE:
+                diagnostic.severity = "warning"
+                diagnostic.message = UNREACHED + diagnostic.message
+            found.append(diagnostic)
+    return found
+
+
+def _root_causes(sims: List[Simulation], project: Project, seen: set) -> List[Diagnostic]:
     found = []
     for sim in sims:
         for outcome in sim.attempts:

@@ -19,6 +19,8 @@ def _diagnostic_json(d: Diagnostic) -> dict:
     }
     if d.chain:
         data["chain"] = d.chain
+    if not d.reached:
+        data["reached"] = False
     return data
 
 

@@ -28,6 +28,7 @@ class Diagnostic:
     related: List[Related] = field(default_factory=list)
     chain: List[str] = field(default_factory=list)  # RL300: "module:line" hops to the cause
     symbol: str = ""  # what it is about (router, table, module, name): for fingerprints
+    reached: bool = True  # False: in a module start-up (the app and its routers) never imports
 
     @property
     def sort_key(self):

@@ -24,7 +24,10 @@ Version = Tuple[int, int]
 
 
 def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> ModuleFacts:
-    """Facts for one file. A file CPython rejects gets only its SyntaxIssue: it runs nothing."""
+    """Facts for one file. A file CPython rejects gets only its SyntaxIssue: it runs nothing.
+    A file CPython accepts but routerlint cannot read (LibCST refuses it, or it is too deep
+    even with a large stack) is *unanalysed*: it runs, any name may exist, its imports are
+    not followed, and RL901 says so — never a false syntax verdict."""
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
     facts.syntax, tree = compile_verdict(source, filename)
@@ -32,18 +35,88 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
         facts.events = _routers_by_text(source)
         return facts
     try:
-        module = parse_unvalidated(source)
-    except Exception as exc:  # CPython accepts it, LibCST does not: say so, never crash
-        facts.syntax = SyntaxIssue(
-            code="RL100", line=getattr(exc, "raw_line", 1) or 1,
-            col=(getattr(exc, "raw_column", 0) or 0) + 1,
-            message=f"LibCST cannot parse this file ({str(exc).splitlines()[0]}); "
-                    "CPython can, so please report it to routerlint")
-        return facts
+        facts.events = deep(lambda: _walk(source, tree, target, facts))
+        if _nesting(facts.events) > MAX_NESTING:
+            raise RecursionError(f"blocks nested more than {MAX_NESTING} deep")
+    except Exception as exc:  # noqa: BLE001 — CPython accepts it: never crash on it
+        first = (str(exc).splitlines() or [""])[0]
+        facts.unanalysed = f"{type(exc).__name__}: {first}"[:200]
+        facts.all_names, facts.has_getattr = None, False
+        facts.events = _routers_by_text(source)
+        facts.dynamic_names = True
+    return facts
+
+
+def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
+    import ast
+
+    module = parse_unvalidated(source)
+    if tree is None:  # valid, but too deep for AST objects at the default limit
+        tree = ast.parse(source)
     facts.dynamic_names = _writes_own_namespace(source)
     walker = _Walker(statement_positions(module, tree), target, facts)
-    facts.events = walker.block(module.body)
-    return facts
+    return walker.block(module.body)
+
+
+# Facts nest as the code's blocks do (an elif is an If in the previous one's orelse); the
+# cache encoder and the simulation walk them recursively, so deeper facts are not kept.
+MAX_NESTING = 100
+_BLOCKS = ("body", "orelse", "handlers", "finalbody")
+
+
+def _nesting(events: list) -> int:
+    """How deep the blocks of `events` nest (iteratively: the facts may be deep)."""
+    deepest, todo = 0, [(events, 1)]
+    while todo:
+        block, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        for event in block:
+            for attr in _BLOCKS:
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list) and inner:
+                    todo.append((inner, depth + 1))
+    return deepest
+
+
+DEEP_STACK = 512 * 1024 * 1024
+DEEP_LIMIT = 200_000
+
+
+def deep(work):
+    """`work()`, retried on RecursionError in a thread with a large stack and recursion limit:
+    deeply nested but valid code (a 1000-branch elif chain) is read, not refused. Only the
+    LibCST side runs here; CPython's verdict is taken at the default limit, as an import is."""
+    import sys
+    import threading
+
+    try:
+        return work()
+    except RecursionError:
+        pass
+    result: list = []
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(DEEP_STACK)
+        sys.setrecursionlimit(max(old_limit, DEEP_LIMIT))
+
+        def run() -> None:
+            try:
+                result.append((True, work()))
+            except BaseException as exc:  # handed back to the caller's thread
+                result.append((False, exc))
+
+        thread = threading.Thread(target=run, name="routerlint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+        threading.stack_size(old_stack)
+    ok, value = result[0]
+    if not ok:
+        raise value
+    return value
 
 
 def parse_unvalidated(source: bytes) -> cst.Module:
@@ -67,13 +140,16 @@ def _no_validation(self) -> None:
 
 
 # A module that writes its own namespace at run time may define any name: never a false alarm.
+# Any use of the module's own namespace dict but a plain read: written in place, or handed to
+# code that may fill it (protoc's `_globals = globals()` then `_builder.Build...(_globals)`).
 _DYNAMIC_NAMES = re.compile(
-    rb"globals\(\)\s*(?:\[|\.update|\.setdefault)|vars\(\)\s*\[|\bexec\s*\(|"
-    rb"sys\.modules\[__name__\]|setattr\(\s*sys\.modules")
+    rb"(?:globals|vars|locals)\(\)(?!\s*(?:\.get\b|\.keys\b|\.items\b|\.values\b|\)))"
+    rb"|\bexec\s*\(|sys\.modules\[__name__\]|setattr\(\s*sys\.modules")
 
 
 def _writes_own_namespace(source: bytes) -> bool:
-    if not any(text in source for text in (b"globals()", b"vars()", b"exec", b"sys.modules")):
+    if not any(text in source for text in (b"globals()", b"vars()", b"locals()", b"exec",
+                                           b"sys.modules")):
         return False  # the regex is ~30x slower than these substring tests
     return _DYNAMIC_NAMES.search(source) is not None
 

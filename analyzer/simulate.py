@@ -108,8 +108,11 @@ class Simulation:
 
     def __init__(self, find: Finder, missing_code: MissingCode,
                  children: Optional[Children] = None,
-                 missing_message: Optional[Callable[[str, str, str], str]] = None) -> None:
+                 missing_message: Optional[Callable[[str, str, str], str]] = None,
+                 kind_of: Optional[Callable[[str, str], Optional[str]]] = None) -> None:
         self.find = find
+        # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
+        self.kind_of = kind_of or (lambda module, callee: None)
         self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
         self.children = children or (lambda package: [])
         # (missing module, CPython's message, full name asked for) -> message with a hint
@@ -349,9 +352,10 @@ class Simulation:
         if last == "MetaData":
             self.meta_labels.setdefault(key, event.names[0] if event.names else "metadata")
             return ("meta", key)
-        if last == "APIRouter":
+        kind = self.kind_of(module.name, callee)
+        if last == "APIRouter" or kind == "router":
             return ("router", module.name)
-        if last == "FastAPI":
+        if last == "FastAPI" or kind == "app":
             return ("app", module.name)
         self.call_local(module, callee, event.line)
         return UNKNOWN

@@ -24,18 +24,44 @@ def compile_verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue]
     """CPython's compile() in its two stages: the parser (which gives the AST the scanner
     takes statement positions from), then the compiler (symtable, codegen). Returns
     (None, tree) when both accept `source`, else (the issue, None): RL101 by its message,
-    RL102 when only the compiler rejects it, RL100 otherwise."""
+    RL102 when only the compiler rejects it, RL100 otherwise; (None, None) when the file is
+    valid but too deep for the AST objects."""
     try:
         tree = compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         return _issue(exc, parsed=False), None
     except ValueError as exc:  # NUL bytes: ValueError before 3.12, SyntaxError after
         return SyntaxIssue(code="RL100", line=1, col=1, message=str(exc)), None
+    except (RecursionError, MemoryError):
+        return _one_stage(source, filename), None
     try:
         compile(tree, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _issue(exc, parsed=True), None
+    except (RecursionError, MemoryError):
+        return _one_stage(source, filename), None
     return None, tree
+
+
+def _one_stage(source: bytes, filename: str) -> Optional[SyntaxIssue]:
+    """The verdict of compiling the source in one stage, as an import does. Converting a deep
+    tree to Python AST objects and back (a 1000-branch elif chain, long `+` chains) can exceed
+    limits an import never meets; (None, None) from the caller then means "valid, but no AST"."""
+    try:
+        compile(source, filename, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return _issue(exc, parsed=False)
+    except (RecursionError, MemoryError) as exc:
+        return _too_deep(exc)
+    return None
+
+
+def _too_deep(exc: BaseException) -> SyntaxIssue:
+    """CPython's import of this file raises too (RecursionError: 'maximum recursion depth
+    exceeded during compilation'), before any statement runs: a compile-time failure."""
+    return SyntaxIssue(code="RL102", line=1, col=1,
+                       message=f"CPython cannot compile this module: {type(exc).__name__}: "
+                               f"{exc or 'out of memory'}; split the expression or nesting")
 
 
 def _issue(exc: SyntaxError, parsed: bool) -> SyntaxIssue:

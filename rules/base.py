@@ -17,7 +17,7 @@ class Rule:
     @property
     def hook(self) -> str:
         """Where the rule is decided: see `routerlint rule CODE`."""
-        return HOOKS.get(self.code[:4], "per app")
+        return HOOKS.get(self.code, HOOKS.get(self.code[:4], "per app"))
 
 
 HOOKS = {
@@ -26,4 +26,5 @@ HOOKS = {
     "RL20": "per import resolution",
     "RL30": "per app (router outcomes)",
     "RL90": "per suppression comment, after every other rule",
+    "RL901": "per file (one CPython accepts but routerlint cannot read)",
 }

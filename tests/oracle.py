@@ -98,19 +98,56 @@ def own_top_level_names(root: Path) -> set[str]:
     return names
 
 
-def _is_apirouter_call(node: ast.AST) -> bool:
+def _is_apirouter_call(node: ast.AST, names=frozenset({"APIRouter"})) -> bool:
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    return (isinstance(func, ast.Name) and func.id == "APIRouter") or (
-        isinstance(func, ast.Attribute) and func.attr == "APIRouter"
+    return (isinstance(func, ast.Name) and func.id in names) or (
+        isinstance(func, ast.Attribute) and func.attr in names
     )
 
 
-def defines_router(path: Path) -> bool:
-    """A module-level ``<name> = APIRouter(...)`` (also in a top-level if/try block)."""
+def router_class_names(root: Path) -> frozenset:
+    """APIRouter and every name the fixture gives it: import aliases and subclasses,
+    transitively (`class VersionedRouter(APIRouter)`, `class AdminRouter(VersionedRouter)`).
+    Syntactic, so a loaded router is also checked at run time (`router_object`)."""
+    names = {"APIRouter"}
+    trees = []
+    for path in iter_py_files(root):
+        try:
+            trees.append(ast.parse(path.read_text(encoding="utf-8", errors="replace")))
+        except SyntaxError:
+            continue
+    grew = True
+    while grew:
+        grew = False
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom):
+                    aliases = {a.asname for a in node.names if a.name in names and a.asname}
+                    if aliases - names:
+                        names.update(aliases)
+                        grew = True
+                elif isinstance(node, ast.ClassDef) and node.name not in names and any(
+                        (isinstance(b, ast.Name) and b.id in names)
+                        or (isinstance(b, ast.Attribute) and b.attr in names)
+                        for b in node.bases):
+                    names.add(node.name)
+                    grew = True
+                elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+                      and isinstance(node.targets[0], ast.Name)
+                      and node.targets[0].id not in names
+                      and isinstance(node.value, ast.Name) and node.value.id in names):
+                    names.add(node.targets[0].id)  # `PrivateRouter = AdminRouter`
+                    grew = True
+    return frozenset(names)
+
+
+def defines_router(path: Path, names=frozenset({"APIRouter"})) -> bool:
+    """A module-level ``<name> = APIRouter(...)`` (also in a top-level if/try block), with
+    APIRouter under any of `names`."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    if "APIRouter" not in text:
+    if not any(name in text for name in names):
         return False
     try:
         tree = ast.parse(text, filename=str(path))
@@ -121,7 +158,7 @@ def defines_router(path: Path) -> bool:
     def walk(body) -> bool:
         for stmt in body:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-                if _is_apirouter_call(stmt.value):
+                if _is_apirouter_call(stmt.value, names):
                     return True
             elif isinstance(stmt, ast.If):
                 if walk(stmt.body) or walk(stmt.orelse):
@@ -138,8 +175,9 @@ def defines_router(path: Path) -> bool:
 
 def discover_routers(root: Path) -> list[str]:
     found = []
+    names = router_class_names(root)
     for path in iter_py_files(root):
-        if defines_router(path):
+        if defines_router(path, names):
             name = module_name(root, path)
             if name:
                 found.append(name)
@@ -251,7 +289,7 @@ class Recorder:
                 except BaseException as exc:
                     recorder.last[name] = classify(recorder.fixture, recorder.own, exc)
                     raise
-                recorder.last[name] = {"loads": True}
+                recorder.last[name] = {"loads": True, "router_object": holds_router(module)}
 
         class RecordingFinder:
             @classmethod
@@ -290,10 +328,19 @@ def run_single(fixture: Path, module: str) -> dict:
     rec = Recorder(fixture, root)
     rec.install()
     try:
-        importlib.import_module(module)
+        imported = importlib.import_module(module)
     except BaseException as exc:  # noqa: BLE001 - we report everything
         return classify(fixture, rec.own, exc)
-    return {"loads": True}
+    return {"loads": True, "router_object": holds_router(imported)}
+
+
+def holds_router(module) -> bool:
+    """Does the loaded module hold, at top level, an instance of FastAPI's APIRouter?"""
+    try:
+        from fastapi import APIRouter
+    except ImportError:
+        return False
+    return any(isinstance(value, APIRouter) for value in vars(module).values())
 
 
 def run_alone_subprocess(fixture: Path, module: str) -> dict:

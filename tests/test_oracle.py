@@ -21,6 +21,10 @@ def test_expect_matches_cpython(fixture_app, fixture_copy, request):
             f"    not routers:        {sorted(set(expected) - discovered)}"
         )
     problems += compare_routers(expected, data["routers"], "CPython")
+    not_routers = sorted(m for m, o in data["routers"].items()
+                         if o.get("loads") and o.get("router_object") is False)
+    if not_routers:
+        problems.append(f"loaded, but CPython finds no APIRouter instance in: {not_routers}")
     unknown = {m: o for m, o in data["routers"].items() if o.get("code") == "UNKNOWN"}
     if unknown:
         problems.append("exceptions the oracle cannot classify:\n" + json.dumps(unknown, indent=2))

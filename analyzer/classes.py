@@ -1,0 +1,130 @@
+"""Which names are FastAPI's router and app classes, by what they are rather than how they are
+spelled: `APIRouter` under any alias or attribute path (`fastapi.APIRouter`,
+`from fastapi import APIRouter as Router`), and project classes that subclass it, directly or
+through other project classes in any module (`class PrefectRouter(APIRouter)` in one module,
+`router = PrefectRouter()` in thirty others). Read from the facts, never imported.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Iterable, Optional
+
+from routerlint.facts import Assign, ClassDef, FunctionDef, Import
+from routerlint.graph import Modules, _absolute
+
+ROUTER, APP = "router", "app"
+
+# Where FastAPI (and Starlette's re-export through FastAPI) defines the two classes.
+KNOWN = {
+    "fastapi.APIRouter": ROUTER, "fastapi.routing.APIRouter": ROUTER,
+    "fastapi.FastAPI": APP, "fastapi.applications.FastAPI": APP,
+}
+_BLOCKS = ("body", "orelse", "finalbody", "handlers")
+_ROUNDS = 20  # subclass chains across modules resolve in as many rounds as they are long
+
+
+class Kinds:
+    """For each module: its top-level names bound to a router or app class, and the dotted
+    targets of its imports (`Router` -> `fastapi.APIRouter`, `api` -> the module `fastapi`)."""
+
+    def __init__(self, modules: Modules) -> None:
+        self.modules = modules
+        self.targets: Dict[str, Dict[str, str]] = {}
+        self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}
+        for name, (source, facts) in modules.items():
+            package = name if source.is_package else name.rpartition(".")[0]
+            self.targets[name] = _bindings(package, _top_level(facts.events))
+            self.classes[name] = {}
+        for _ in range(_ROUNDS):
+            if not self._round():
+                break
+
+    def _round(self) -> bool:
+        changed = False
+        for name, (_, facts) in self.modules.items():
+            for event in _top_level(facts.events):
+                if isinstance(event, ClassDef) and event.name not in self.classes[name]:
+                    kind = next((k for k in (self.resolve(name, b) for b in event.bases if b)
+                                 if k), None)
+                    if kind is not None:
+                        self.classes[name][event.name] = kind
+                        changed = True
+                elif (isinstance(event, Assign) and event.ref and len(event.names) == 1
+                      and event.names[0] not in self.classes[name]):
+                    kind = self.resolve(name, event.ref)  # `PrivateRouter = AdminRouter`
+                    if kind is not None:
+                        self.classes[name][event.names[0]] = kind
+                        changed = True
+        return changed
+
+    def resolve(self, module: str, dotted: Optional[str]) -> Optional[str]:
+        """ROUTER, APP or None for the dotted name `dotted` as written in `module`."""
+        if not dotted:
+            return None
+        head, _, rest = dotted.partition(".")
+        local = self.classes.get(module, {})
+        if not rest and head in local:
+            return local[head]
+        target = self.targets.get(module, {}).get(head)
+        if target is None:
+            return None
+        return self._qualified(f"{target}.{rest}" if rest else target, set())
+
+    def _qualified(self, qualified: str, seen: set) -> Optional[str]:
+        if qualified in KNOWN:
+            return KNOWN[qualified]
+        if qualified in seen:
+            return None
+        seen.add(qualified)
+        owner, _, attr = qualified.rpartition(".")
+        if owner in self.modules:  # a project module: its own class, or a name it imported
+            if attr in self.classes[owner]:
+                return self.classes[owner][attr]
+            target = self.targets[owner].get(attr)
+            if target is not None:
+                return self._qualified(target, seen)
+        return None
+
+    def first_assign(self, module: str, kind: str) -> Optional[Assign]:
+        """The first top-level `x = Cls(...)` in `module` whose class is of `kind`."""
+        for event in _top_level(self.modules[module][1].events):
+            if isinstance(event, Assign) and event.call and self.resolve(module, event.call) == kind:
+                return event
+        return None
+
+
+def _top_level(events) -> Iterable:
+    """Statements that run at import time: the top level and its if/try blocks."""
+    for event in events:
+        yield event
+        if isinstance(event, (ClassDef, FunctionDef)):
+            continue
+        for attr in _BLOCKS:
+            inner = getattr(event, attr, None)
+            if isinstance(inner, list):
+                yield from _top_level(inner)
+
+
+def _bindings(package: str, events) -> Dict[str, str]:
+    """name -> dotted target, for the names imports and plain aliases bind."""
+    out: Dict[str, str] = {}
+    for event in events:
+        if isinstance(event, Import):
+            if event.names is None:
+                if event.asname:
+                    out[event.asname] = event.module
+                else:
+                    top = event.module.split(".")[0]
+                    out[top] = top
+                continue
+            base = _absolute(package, event)
+            if base is None:
+                continue
+            for name, asname in event.names:
+                if name != "*":
+                    out[asname or name] = f"{base}.{name}"
+        elif isinstance(event, Assign) and event.ref and len(event.names) == 1:
+            head, _, rest = event.ref.partition(".")
+            if head in out:  # `Router = fastapi.APIRouter` / `Router = APIRouter`
+                out[event.names[0]] = f"{out[head]}.{rest}" if rest else out[head]
+    return out

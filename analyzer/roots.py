@@ -1,0 +1,72 @@
+"""Source roots the app's own imports need, inferred as uvicorn's working folder would give them.
+
+A monorepo keeps its back end in `backend/app/` and runs `uvicorn app.main:app` from
+`backend/`, so its code says `from app.models import User`. Scanned from the repository root,
+`app` is not importable: every such import would look missing. When a top-level name the code
+imports is neither importable from the current roots nor installed, but exactly one package or
+module of that name sits deeper in the scanned tree, its parent folder is a root — as mypy and
+pylint find roots by crawling up through `__init__.py`. Settings (`--src`, `src = [...]`) win.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Iterable, List, Set
+
+from routerlint.facts import Import
+from routerlint.graph import Modules
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers")
+
+
+def imported_tops(events: Iterable) -> Set[str]:
+    """Top-level names of every absolute import, at any depth (lazy ones included)."""
+    found: Set[str] = set()
+    todo = [list(events)]
+    while todo:
+        for event in todo.pop():
+            if isinstance(event, Import) and not event.level and event.module:
+                found.add(event.module.split(".")[0])
+            for attr in _BLOCKS:
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list) and inner:
+                    todo.append(inner)
+    return found
+
+
+def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
+    """{new root: the top-level name that needs it} for imports no current root or installed
+    package satisfies; `importable(top)` says whether a name resolves today."""
+    tops = {name.split(".")[0] for name in modules}
+    wanted = set()
+    for _, facts in modules.values():
+        wanted |= imported_tops(facts.events)
+    places: Dict[str, Set[Path]] = {}
+    for module, (source, _) in modules.items():
+        parts = module.split(".")
+        for depth in range(1, len(parts)):
+            if parts[depth] in wanted and parts[depth] not in tops:
+                # the folder holding package/module parts[depth]: climb from the file
+                climb = len(parts) - depth - (0 if source.is_package else 1)
+                folder = source.path.parent
+                for _ in range(climb):
+                    folder = folder.parent
+                places.setdefault(parts[depth], set()).add(folder)
+    found: Dict[Path, str] = {}
+    for top, folders in sorted(places.items()):
+        if len(folders) == 1 and not importable(top):
+            folder = next(iter(folders))
+            if folder != root:
+                found.setdefault(folder, top)
+    return found
+
+
+def describe(found: Dict[Path, str], root: Path) -> List[str]:
+    out = []
+    for folder, top in found.items():
+        try:
+            rel = folder.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(folder)
+        out.append(f"{rel} (the code imports '{top}', which lives there)")
+    return out

@@ -1,0 +1,29 @@
+from routerlint.rules.base import Rule
+
+RULE = Rule(
+    code="RL901",
+    name="unanalysed-file",
+    severity="warning",
+    summary="CPython compiles this file, but routerlint could not read it: its imports and "
+            "names are not checked.",
+    explanation="""\
+routerlint takes its syntax verdict from CPython's own compile() and its facts from LibCST.
+Rarely, a file CPython accepts is one LibCST cannot parse (a parser limit, thousands of
+implicitly concatenated strings) or is too deep to walk even with a large stack. Such a file
+is not a finding against your code: it is treated as a module that loads, whose every name
+may exist and whose own imports are not followed. So nothing in it can raise a false alarm,
+but a real failure inside it (a missing import, a duplicate table) goes unseen. This warning
+says which file, and why, so you know where routerlint is blind. Like RL900 it sits in the
+RL9xx range: it is about routerlint itself, not about whether a router loads.
+
+Bad:
+    # a generated module LibCST refuses
+    MESSAGES = ("a" "b" "c" ... 5,000 implicitly concatenated strings ...)
+
+Good:
+    # the same data, one literal per item
+    MESSAGES = ["a", "b", "c", ...]
+""",
+    fix="please report the file's shape to routerlint; meanwhile its imports are unchecked "
+        "(silence with `# noqa: RL901` on line 1)",
+)

@@ -1,0 +1,108 @@
+"""Hostile input never gives a traceback: deep code, odd settings, a mute interpreter, and
+routerlint's own bugs (one line, exit 3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from test_cli import app, one_line_error, routerlint
+
+
+def _deep_sources() -> dict:
+    elifs = ["import os", "x = int(os.environ.get('X', '0'))", "if x == 0:", "    y = 0"]
+    elifs += [f"elif x == {i}:\n    y = {i}" for i in range(1, 1000)]
+    return {
+        # CPython compiles these: they must not be syntax findings, nor crash routerlint.
+        "app/__init__.py": "",
+        "app/elifs.py": "\n".join(elifs) + "\n",
+        "app/nots.py": "y = " + "not " * 900 + "True\n",
+        "app/strings.py": "y = (" + " ".join(['"a"'] * 5000) + ")\n",
+        # CPython refuses this one at import (RecursionError during compilation).
+        "app/plus.py": "y = " + " + ".join(["1"] * 5000) + "\n",
+    }
+
+
+def _cpython_compiles(text: str) -> bool:
+    done = subprocess.run([sys.executable, "-c", "import sys; compile(sys.stdin.read(), 'f', 'exec')"],
+                          input=text, capture_output=True, text=True, timeout=120)
+    return done.returncode == 0
+
+
+def test_deep_code_is_judged_like_cpython_without_a_traceback(tmp_path):
+    files = _deep_sources()
+    project = app(tmp_path, files)
+    done = routerlint("scan", project, "--format", "json", "--no-cache")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 1, done.stderr
+    found = {(d["path"], d["code"]) for d in json.loads(done.stdout)["diagnostics"]}
+    for rel, text in files.items():
+        syntax = {code for path, code in found if path == rel and code.startswith("RL10")}
+        if _cpython_compiles(text):
+            assert not syntax, f"{rel}: CPython compiles it, routerlint says {syntax}"
+        else:
+            assert syntax == {"RL102"}, f"{rel}: CPython refuses it, routerlint says {syntax}"
+    # What routerlint cannot read, it says so (a warning), instead of a false syntax error.
+    assert ("app/strings.py", "RL901") in found and ("app/elifs.py", "RL901") in found
+
+
+@pytest.mark.parametrize("pyproject, says", [
+    ('[tool]\nrouterlint = 3\n', "'tool.routerlint' must be a table"),
+    ('tool = "x"\n[project]\nname = "t"\n', "'tool' must be a table"),
+    ('[tool.routerlint]\nsrc = "app"\n', 'src = ["src", "backend"]'),
+])
+def test_malformed_settings_are_one_line_errors(tmp_path, pyproject, says):
+    project = app(tmp_path, {"app/__init__.py": "", "app/main.py": "x = 1\n"})
+    (project / "pyproject.toml").write_text(pyproject)
+    done = routerlint("scan", project)
+    one_line_error(done)
+    assert says in done.stderr and "pyproject.toml" in done.stderr
+
+
+def test_empty_python_is_a_usage_error(tmp_path):
+    project = app(tmp_path, {"app/__init__.py": ""})
+    done = routerlint("scan", project, "--python", "")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--python" in done.stderr
+
+
+def test_an_interpreter_that_never_answers_is_a_clean_error(tmp_path, monkeypatch):
+    from routerlint import environment
+
+    mute = tmp_path / "python"
+    mute.write_text("#!/bin/sh\nsleep 60\n")
+    mute.chmod(0o755)
+    monkeypatch.setattr(environment, "PROBE_TIMEOUT", 1)
+    with pytest.raises(environment.EnvironmentError_, match="did not answer within 1 s"):
+        environment.Environment._run_probe(str(mute))
+
+
+def test_an_internal_error_is_one_line_and_exit_3(tmp_path, monkeypatch):
+    from routerlint import cli, engine
+
+    def broken(options):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(engine, "analyze", broken)
+    monkeypatch.delenv("ROUTERLINT_DEBUG", raising=False)
+    project = app(tmp_path, {"app/__init__.py": ""})
+    result = CliRunner().invoke(cli.main, ["scan", str(project)])
+    assert result.exit_code == 3
+    assert "internal error: KeyError" in result.output and "--debug" in result.output
+    assert "Traceback" not in result.output
+    debug = CliRunner().invoke(cli.main, ["--debug", "scan", str(project)])
+    assert isinstance(debug.exception, KeyError)  # the traceback is there for a bug report
+
+
+def test_debug_env_var_shows_the_traceback(tmp_path, monkeypatch):
+    from routerlint import cli, engine
+
+    monkeypatch.setattr(engine, "analyze", lambda options: 1 / 0)
+    monkeypatch.setenv("ROUTERLINT_DEBUG", "1")
+    result = CliRunner().invoke(cli.main, ["scan", str(app(tmp_path, {"a.py": ""}))])
+    assert isinstance(result.exception, ZeroDivisionError)
