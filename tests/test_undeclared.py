@@ -154,8 +154,10 @@ def test_select_and_ignore(tmp_path):
         select = ["RL204"]
         """)
     proc = run(tmp_path, str(tmp_path), "--format", "json", "--no-cache")
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 0, proc.stderr  # RL204 is a warning: it fails nothing by default
     assert {d["code"] for d in json.loads(proc.stdout)["diagnostics"]} == {"RL204"}
+    strict = run(tmp_path, str(tmp_path), "--no-cache", "--fail-on", "warning")
+    assert strict.returncode == 1, strict.stderr
     assert _rl204(tmp_path, "--ignore", "RL204") == []
     assert _rl204(tmp_path, "--select", "RL2", "--ignore", "RL20") == []
     assert len(_rl204(tmp_path, "--select", "RL20")) == 5
