@@ -17,7 +17,7 @@ from routerlint.facts import ModuleFacts
 from routerlint.finder import Finder
 from routerlint.graph import Modules, preload_graph
 from routerlint.findings import (
-    app_failure, cause_of, not_included, root_causes, router_failure, undeclared_imports,
+    app_failure, cause_of, key_of, not_included, root_causes, router_failure, undeclared_imports,
     unanalysed_files, unused_suppressions, version_mismatch,
 )
 from routerlint.report import Cause, Diagnostic, Report, RouterResult
@@ -109,16 +109,31 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     external.load_disk(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress)
     modules = _scan(project, scanner, {})
+    declared = None if options.app else _declared_target(project, modules, options)
+    extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \
+        if declared and declared[1] else None
     if not options.src:
-        project, modules = _with_inferred_roots(options, project, modules, env, scanner)
+        project, modules = _with_inferred_roots(options, project, modules, env, scanner,
+                                                extra_root)
+    app_option, factory = options.app, False
+    if declared is not None:
+        target = declared[0]
+        app_option, factory = f"{target.module}:{target.attr}", target.factory
+        if target.module not in modules:
+            app_option = None
     graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)
 
     kinds = Kinds(modules)
     routers = router_modules(modules, kinds)
-    entry = entry_module(options.app, modules, graph, kinds)
+    entry = entry_module(app_option, modules, graph, kinds)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
+    if options.verbose and entry is not None:
+        why = ("--app / settings" if options.app else
+               f"named by {declared[0].declared_in}" if declared and app_option else
+               "the module that creates the app and that nothing imports")
+        print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
     def fresh() -> Simulation:
         return Simulation(finder.find, finder.missing_code, finder.children,
@@ -133,6 +148,8 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         sims.append(sim)
         try:
             sim.import_module(entry)
+            if factory:  # `uvicorn --factory module:create_app`: start-up calls it
+                sim.call_local(sim.sys_modules[entry], app_option.partition(":")[2], 0)
         except Raised as raised:
             entry_fails = cause_of(raised.failure)
             app_diagnostics.append(app_failure(entry, modules[entry][0], raised, project))
@@ -160,7 +177,12 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
                 except Raised:
                     pass
 
-    diagnostics = (root_causes(sims, project, sweep) + app_diagnostics
+    effective = {key_of(outcome.failure) for outcome, _ in last.values()
+                 if outcome.failure is not None}
+    if entry_fails is not None:
+        effective.add((entry_fails.code, entry_fails.path, entry_fails.line,
+                       entry_fails.message))
+    diagnostics = (root_causes(sims, project, sweep, effective) + app_diagnostics
                    + version_mismatch(project, env) + unanalysed_files(modules))
     if options.enabled is None or any(options.enabled("RL204", s.rel)
                                       for s, _ in modules.values()):
@@ -211,9 +233,31 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) ->
             for name, source in firsts.items()}
 
 
+def _declared_target(project: Project, modules: Modules, options: Options):
+    """(RunTarget, the source root it implies or None) for the first server command in a
+    Dockerfile / compose file / Procfile whose module is in the scanned tree (rundecl.py)."""
+    from routerlint.rundecl import run_targets
+
+    for target in run_targets(project.root):
+        if target.module in modules:
+            return target, None
+        tail = target.module.replace(".", "/")
+        folders = {source.path.parent if source.rel.endswith(f"/{tail}/__init__.py")
+                   else source.path for source, _ in modules.values()
+                   if source.rel.endswith((f"/{tail}.py", f"/{tail}/__init__.py"))}
+        roots = {Path(str(f)[: -len(tail) - (3 if str(f).endswith(".py") else 0)]).resolve()
+                 for f in folders}
+        if len(roots) == 1 and not options.src:
+            return target, next(iter(roots))
+    return None
+
+
 def _with_inferred_roots(options: Options, project: Project, modules: Modules,
-                         env: Environment, scanner: Scanner) -> Tuple[Project, Modules]:
-    """The project named again with the source roots its own imports need (roots.py)."""
+                         env: Environment, scanner: Scanner,
+                         declared_root: Optional[Tuple[Path, str]] = None
+                         ) -> Tuple[Project, Modules]:
+    """The project named again with the source roots its own imports need (roots.py) and the
+    one its server command implies (rundecl.py)."""
     from routerlint.roots import describe, inferred_roots
 
     tops = {name.split(".")[0] for name in modules}
@@ -223,6 +267,8 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
                 or project.locate(top)[0] is not None)
 
     found = inferred_roots(modules, importable, project.root)
+    if declared_root is not None and declared_root[0] not in project.source_roots:
+        found = {declared_root[0]: declared_root[1], **found}
     if options.verbose:
         for line in describe(found, project.root):
             print(f"routerlint: source root inferred: {line}", file=sys.stderr)

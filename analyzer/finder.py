@@ -105,6 +105,9 @@ class Finder:
                     depth = len(parts) - parts.index(top, 1)
                     path = source.rel.split("/")
                     keep = len(path) - depth + (0 if source.is_package else 1)
+                    parent = Path(self.project.root, *path[: keep - 1])
+                    if (parent / "__init__.py").exists():
+                        continue  # inside a package: `pkg.sub.azure` is never `azure`
                     found = "/".join(path[:keep]) + ("/" if source.is_package or depth > 1 else "")
                     break
             self._elsewhere[top] = found

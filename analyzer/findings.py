@@ -129,12 +129,33 @@ ERRORS_ANYWHERE = ("RL100", "RL101", "RL102")
 UNREACHED = "not imported at start-up: "
 
 
+CAUGHT = "caught at start-up (an optional import): "
+UNCERTAIN = "only if a condition routerlint cannot decide holds: "
+
+
+def key_of(failure: Failure) -> tuple:
+    return (failure.code, failure.path, failure.line, failure.message)
+
+
 def root_causes(sims: List[Simulation], project: Project,
-                unreached: Optional[Simulation] = None) -> List[Diagnostic]:
+                unreached: Optional[Simulation] = None,
+                effective: Optional[set] = None) -> List[Diagnostic]:
     """One finding per root cause. Those only the sweep over modules start-up never imports
     (`unreached`) found are still reported, as warnings saying so (`reached` False), so that a
-    healthy app with optional plugins it never loads exits 0; syntax errors stay errors."""
+    healthy app with optional plugins it never loads exits 0; so are those a guard swallowed
+    (`try: import ... except ImportError`) that fail no router and not the app (`effective`
+    lists the causes that do). Syntax errors stay errors: CPython refuses the file itself."""
     found = _root_causes(sims, project, set())
+    if effective is not None:
+        caught = {key_of(f) for sim in sims for f in sim.caught}
+        uncertain = {key_of(f) for sim in sims for f in sim.uncertain}
+        for diagnostic in found:
+            key = (diagnostic.code, diagnostic.path, diagnostic.line, diagnostic.message)
+            if key in effective or diagnostic.code in ERRORS_ANYWHERE:
+                continue
+            if key in caught or key in uncertain:
+                diagnostic.severity = "warning"
+                diagnostic.message = (CAUGHT if key in caught else UNCERTAIN) + diagnostic.message
     if unreached is not None:
         seen = {(d.code, d.path, d.line, d.message) for d in found}
         for diagnostic in _root_causes([unreached], project, seen):

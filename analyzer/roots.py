@@ -4,7 +4,8 @@ A monorepo keeps its back end in `backend/app/` and runs `uvicorn app.main:app` 
 `backend/`, so its code says `from app.models import User`. Scanned from the repository root,
 `app` is not importable: every such import would look missing. When a top-level name the code
 imports is neither importable from the current roots nor installed, but exactly one package or
-module of that name sits deeper in the scanned tree, its parent folder is a root — as mypy and
+module of that name sits deeper in the scanned tree, in a folder that is not a package itself,
+that folder is a root — as mypy and
 pylint find roots by crawling up through `__init__.py`. Settings (`--src`, `src = [...]`) win.
 """
 
@@ -35,7 +36,7 @@ def imported_tops(events: Iterable) -> Set[str]:
 
 
 def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
-    """{new root: the top-level name that needs it} for imports no current root or installed
+    """{new root: why} for imports no current root or installed
     package satisfies; `importable(top)` says whether a name resolves today."""
     tops = {name.split(".")[0] for name in modules}
     wanted = set()
@@ -56,17 +57,20 @@ def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     for top, folders in sorted(places.items()):
         if len(folders) == 1 and not importable(top):
             folder = next(iter(folders))
-            if folder != root:
-                found.setdefault(folder, top)
+            # Only where crawling up through __init__.py files stops (as mypy and pylint find
+            # roots): `zenml/integrations/airflow` is `zenml.integrations.airflow`, never
+            # `airflow`, however much `import airflow` inside it is unresolved.
+            if folder != root and not (folder / "__init__.py").exists():
+                found.setdefault(folder, f"the code imports '{top}', which lives there")
     return found
 
 
 def describe(found: Dict[Path, str], root: Path) -> List[str]:
     out = []
-    for folder, top in found.items():
+    for folder, why in found.items():
         try:
             rel = folder.relative_to(root).as_posix()
         except ValueError:
             rel = str(folder)
-        out.append(f"{rel} (the code imports '{top}', which lives there)")
+        out.append(f"{rel} ({why})")
     return out

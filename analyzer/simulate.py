@@ -122,6 +122,7 @@ class Simulation:
         self.meta_labels: Dict[str, str] = {}
         self.attempts: List[Outcome] = []
         self.caught: List[Failure] = []  # failures a guard swallowed (router loops, optional)
+        self.uncertain: List[Failure] = []  # failures in a branch of an undecided `if`
         self.includes: List[Tuple[str, str, int]] = []  # (included router module, by, line)
         self.unknown_includes = 0  # include_router calls whose router we cannot tell
         self.executed: set = set()
@@ -421,7 +422,7 @@ class Simulation:
                 try:
                     self.run(module, branch)
                 except Raised as raised:
-                    self.caught.append(raised.failure)
+                    self.uncertain.append(raised.failure)
 
     def on_loop(self, module: Module, event: Loop) -> None:
         if event.package is not None:

@@ -53,6 +53,11 @@ def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
     failing = any(not r.get("loads") for r in report.get("routers", []))
     errors = failing or any(d["severity"] == "error" for d in report.get("diagnostics", []))
     want = 0 if "--exit-zero" in args else int(errors)
+    if "exit" in expect:  # what a user's CI would see: pinned where severity is the point
+        assert want == expect["exit"], (
+            f"expect.toml says exit {expect['exit']}, but routerlint's findings make it {want}:"
+            "\n" + "\n".join(f"  {d['severity']} {d['code']} {d['message']}"
+                             for d in report.get("diagnostics", [])))
     assert proc.returncode == want, (
         f"exit code {proc.returncode}, expected {want} "
         f"({'failing routers or errors' if errors else 'no errors (warnings do not fail)'})"
