@@ -37,6 +37,7 @@ class Project:
     files: List[SourceFile] = field(default_factory=list)
     problems: List[Tuple[str, str]] = field(default_factory=list)  # (rel path, message)
     excludes: Tuple[str, ...] = DEFAULT_EXCLUDES
+    focus: Optional[List[str]] = None  # one-file scans: report only on these rel paths
 
     def rel(self, path: Path) -> str:
         try:
@@ -118,6 +119,11 @@ def discover(paths: Sequence[str], src: Sequence[str] = (),
     project = Project(root, source_roots(root, src),
                       excludes=tuple(excludes) + tuple(extra_excludes))
     seen: Dict[Path, None] = {}
+    if all(path.is_file() for path in resolved):
+        # Files are judged in their project: everything from the folder where crawling up
+        # through __init__.py stops is read, and only the named files are reported on.
+        project.focus = [project.rel(path) for path in resolved]
+        resolved = sorted({_package_top(path, root) for path in resolved}) + resolved
     for path in resolved:
         if path.is_file():
             if path.suffix == ".py":
@@ -134,6 +140,14 @@ def discover(paths: Sequence[str], src: Sequence[str] = (),
             project.files.append(source)
     project.files.sort(key=lambda f: f.rel)
     return project
+
+
+def _package_top(path: Path, root: Path) -> Path:
+    """The folder holding the outermost package `path` belongs to (never above `root`)."""
+    folder = path.parent
+    while folder != root and (folder / "__init__.py").exists() and root in folder.parents:
+        folder = folder.parent
+    return folder
 
 
 def _walk(top: Path, project: Project) -> Iterable[Path]:

@@ -206,6 +206,9 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
             if outcome.failure.path != result.path:  # else the root cause says it already
                 diagnostics.append(router_failure(result, outcome, project))
         results.append(result)
+    if project.focus is not None:  # a one-file scan reports on the named files only
+        diagnostics = [d for d in diagnostics if d.path in project.focus]
+        results = [r for r in results if r.path in project.focus]
     if options.enabled is not None:
         diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
     suppressions = suppress.collect(modules)
