@@ -1,15 +1,17 @@
 """Which names are FastAPI's router and app classes, by what they are rather than how they are
 spelled: `APIRouter` under any alias or attribute path (`fastapi.APIRouter`,
-`from fastapi import APIRouter as Router`), and project classes that subclass it, directly or
+`from fastapi import APIRouter as Router`), project classes that subclass it, directly or
 through other project classes in any module (`class PrefectRouter(APIRouter)` in one module,
-`router = PrefectRouter()` in thirty others). Read from the facts, never imported.
+`router = PrefectRouter()` in thirty others), and project factories that return one
+(`def create_application(...): app = FastAPI(...); ...; return app`). Read from the facts,
+never imported.
 """
 
 from __future__ import annotations
 
 from typing import Dict, Iterable, Optional
 
-from routerlint.facts import Assign, ClassDef, FunctionDef, Import
+from routerlint.facts import Assign, ClassDef, FunctionDef, Import, Return
 from routerlint.graph import Modules, _absolute
 
 ROUTER, APP = "router", "app"
@@ -49,6 +51,11 @@ class Kinds:
                     if kind is not None:
                         self.classes[name][event.name] = kind
                         changed = True
+                elif isinstance(event, FunctionDef) and event.name not in self.classes[name]:
+                    kind = self._returns(name, event.body)
+                    if kind is not None:  # a factory: calling it gives a router or an app
+                        self.classes[name][event.name] = kind
+                        changed = True
                 elif (isinstance(event, Assign) and event.ref and len(event.names) == 1
                       and event.names[0] not in self.classes[name]):
                     kind = self.resolve(name, event.ref)  # `PrivateRouter = AdminRouter`
@@ -56,6 +63,22 @@ class Kinds:
                         self.classes[name][event.names[0]] = kind
                         changed = True
         return changed
+
+    def _returns(self, module: str, body) -> Optional[str]:
+        """ROUTER/APP when a function returns an instance (`return APIRouter()`, or
+        `app = FastAPI(); ...; return app`), read in its module's scope."""
+        local: Dict[str, str] = {}
+        for event in _top_level(body):
+            if isinstance(event, Assign) and event.call and event.names:
+                kind = self.resolve(module, event.call)
+                if kind is not None:
+                    local.update((n, kind) for n in event.names)
+            elif isinstance(event, Return):
+                kind = (self.resolve(module, event.call) if event.call
+                        else local.get(event.ref or ""))
+                if kind is not None:
+                    return kind
+        return None
 
     def resolve(self, module: str, dotted: Optional[str]) -> Optional[str]:
         """ROUTER, APP or None for the dotted name `dotted` as written in `module`."""

@@ -115,6 +115,16 @@ class Bind:
 
 
 @dataclass
+class Return:
+    """`return f(...)` or `return name` in a function body: what a factory hands back."""
+
+    kind: ClassVar[str] = "return"
+    line: int
+    call: Optional[str] = None  # dotted callee of a returned call
+    ref: Optional[str] = None  # dotted name returned
+
+
+@dataclass
 class FunctionDef:
     """A function definition; its body runs only when called (lazy imports live here)."""
 
@@ -198,7 +208,7 @@ class ModuleFacts:
 _KINDS = {
     cls.kind: cls
     for cls in (Import, Assign, TableCall, ClassDef, Call, DynamicImport, Bind, FunctionDef,
-                Handler, Try, If, Loop, SyntaxIssue, ModuleFacts)
+                Handler, Try, If, Loop, Return, SyntaxIssue, ModuleFacts)
 }
 
 

@@ -14,7 +14,7 @@ import libcst as cst
 
 from routerlint.facts import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
-    ModuleFacts, SyntaxIssue, TableCall, Try,
+    ModuleFacts, Return, SyntaxIssue, TableCall, Try,
 )
 from routerlint.positions import attribute_lines, statement_positions
 from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
@@ -324,6 +324,16 @@ class _Walker:
                 out.append(Bind(line, names))
         elif type(node) is cst.Expr and type(node.value) is cst.Call:
             self.call(node.value, line, col, out, binds=[])
+        elif type(node) is cst.Return and not top and node.value is not None:
+            value = node.value
+            if type(value) is cst.Call:
+                if dotted(value.func) in ("importlib.import_module", "import_module",
+                                          "__import__"):
+                    self.call(value, line, col, out, binds=[])
+                else:
+                    out.append(Return(line, call=dotted(value.func)))
+            elif dotted(value) is not None:
+                out.append(Return(line, ref=dotted(value)))
 
     def assign(self, node, line: int, col: int, out: list, top: bool) -> None:
         if type(node) is cst.AnnAssign:

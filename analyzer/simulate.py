@@ -353,13 +353,17 @@ class Simulation:
         if last == "MetaData":
             self.meta_labels.setdefault(key, event.names[0] if event.names else "metadata")
             return ("meta", key)
-        kind = self.kind_of(module.name, callee)
-        if last == "APIRouter" or kind == "router":
+        if last == "APIRouter":
             return ("router", module.name)
-        if last == "FastAPI" or kind == "app":
+        if last == "FastAPI":
             return ("app", module.name)
-        self.call_local(module, callee, event.line)
-        return UNKNOWN
+        self.call_local(module, callee, event.line)  # a project factory runs its body
+        kind = self.kind_of(module.name, callee)  # a subclass, or a factory returning one
+        return (kind, module.name) if kind in ("router", "app") else UNKNOWN
+
+    def on_return(self, module: Module, event) -> None:
+        if event.call:  # `return build_app()`: the factory called runs
+            self.call_local(module, event.call, event.line)
 
     def on_call(self, module: Module, event: Call) -> None:
         if event.func.endswith("include_router") and event.args:

@@ -27,12 +27,13 @@ import sys
 import time
 from pathlib import Path
 
-# name -> (pip requirement, top-level package copied out, module CPython imports to start it,
+# name -> (pip requirements, space-separated; top-level package copied out, module CPython imports to start it,
 #          extra routerlint arguments, environment variables the app needs to start)
 APPS = {
     "prefect": ("prefect==3.9.1", "prefect", "prefect.server.api.server", [], {}),
     "zenml": ("zenml[server]==0.98.0", "zenml", "zenml.zen_server.zen_server_api", [], {}),
-    "lnbits": ("lnbits==1.6.2", "lnbits", "lnbits.app", [], {}),
+    # bolt11 2.1 imports ConstBitStream, which bitstring 5 removed: the app only starts with 4.x
+    "lnbits": ("lnbits==1.6.2 bitstring<5", "lnbits", "lnbits.app", [], {}),
     "dstack": ("dstack[server]==0.22.5", "dstack", "dstack._internal.server.app", [], {}),
 }
 
@@ -49,7 +50,7 @@ def _venv(work: Path, name: str, requirement: str) -> Path:
     if not python.exists():
         _run([sys.executable, "-m", "venv", str(venv)], check=True)
         done = _run([str(python), "-m", "pip", "install", "--quiet",
-                     "--disable-pip-version-check", requirement], timeout=1800)
+                     "--disable-pip-version-check", *requirement.split()], timeout=1800)
         if done.returncode != 0:
             shutil.rmtree(venv, ignore_errors=True)
             raise RuntimeError(f"pip install {requirement} failed:\n{done.stderr[-2000:]}")

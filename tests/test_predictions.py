@@ -46,6 +46,9 @@ def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
         raise AssertionError(f"stdout is not JSON ({exc}):\n{proc.stdout[-2000:]}") from None
     assert report.get("version") == 1, f"unexpected JSON version: {report.get('version')!r}"
 
+    if "app" in expect:  # the module routerlint must take for the app
+        assert (report.get("app") or {}).get("module") == expect["app"], (
+            f"routerlint started from {report.get('app')}, expect.toml says {expect['app']}")
     predicted = _predicted(report)
     problems = compare_routers(expected_outcomes(expect), predicted, "routerlint")
     assert not problems, f"{fixture_app.name}: routerlint disagrees with expect.toml\n" + "\n".join(problems)
