@@ -44,6 +44,9 @@ class Assign:
     ref: Optional[str] = None  # dotted name when the value is a name: `Model = db.Base`
     strings: Optional[List[str]] = None  # a literal list/tuple/set of str, or dict's str keys
     table: Optional["TableCall"] = None  # `t = Table("x", metadata, ...)`
+    # A literal list/tuple of records: dicts of str -> str, or tuples of str (router
+    # registries: [{"module": "app.routers.users", "attr": "router"}, ...]).
+    records: Optional[List[Any]] = None
     reads: List[Tuple[str, int]] = field(default_factory=list)  # dotted attribute reads, line
 
 
@@ -80,6 +83,7 @@ class ClassDef:
     table: Optional[TableCall] = None
     metadata_call: Optional[str] = None  # `metadata = MetaData()` in the class body
     table_line: Optional[int] = None  # line of __tablename__ in the body
+    methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
 
 
 @dataclass
@@ -133,6 +137,7 @@ class FunctionDef:
     col: int
     name: str
     body: List[Any] = field(default_factory=list)
+    params: List[str] = field(default_factory=list)  # positional parameter names (self too)
 
 
 @dataclass
@@ -175,6 +180,7 @@ class Loop:
     target: Optional[str] = None
     items: Optional[List[str]] = None  # the literal strings iterated over, when known
     iter_ref: Optional[str] = None  # dotted name iterated over (`for n in ROUTERS`)
+    targets: Optional[List[str]] = None  # `for module, attr in REGISTRY`: the names unpacked
     body: List[Any] = field(default_factory=list)
     package: Optional[str] = None  # `pkgutil.iter_modules(<package>.__path__)`: its modules
 
@@ -248,8 +254,8 @@ class _LazyFunctionDef(FunctionDef):
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, FunctionDef):
-            return (self.line, self.col, self.name, self.body) == \
-                (other.line, other.col, other.name, other.body)
+            return (self.line, self.col, self.name, self.params, self.body) == \
+                (other.line, other.col, other.name, other.params, other.body)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -301,7 +307,7 @@ def from_json(data: Any) -> Any:
         if kind == "function":
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
-                                _raw=data.get("b", ""))
+                                params=data.get("params", []), _raw=data.get("b", ""))
             return obj
         cls = _KINDS[kind]
         obj = cls(**{k: from_json(v) if type(v) in _NESTED else v

@@ -8,7 +8,7 @@ app factories, which keeps the scan close to the bare parse cost (see positions.
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -203,6 +203,11 @@ def str_expr(node: Optional[cst.CSTNode]):
         return ("lit", text)
     if type(node) is cst.Name:
         return ("var", node.value)
+    if (type(node) is cst.Subscript and type(node.value) is cst.Name
+            and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index):
+        key = literal_str(node.slice[0].slice.value)
+        if key is not None:  # `entry["module"]` of a registry record
+            return ("item", node.value.value, key)
     if type(node) is cst.FormattedString:
         parts: list = []
         for part in node.parts:
@@ -248,6 +253,53 @@ def _strings(node: cst.BaseExpression) -> Optional[List[str]]:
     else:
         return None
     return values if all(v is not None for v in values) else None  # type: ignore[return-value]
+
+
+def _records(node: cst.BaseExpression) -> Optional[List[Any]]:
+    """A literal list/tuple of dicts (their str -> str items) or of tuples of str."""
+    records: List[Any] = []
+    for element in node.elements:
+        value = element.value if type(element) is cst.Element else None
+        if type(value) is cst.Dict:
+            record = {}
+            for item in value.elements:
+                if type(item) is not cst.DictElement:
+                    return None
+                key, text = literal_str(item.key), literal_str(item.value)
+                if key is None:
+                    return None
+                if text is not None:
+                    record[key] = text
+            records.append(record)
+        elif type(value) in (cst.Tuple, cst.List):
+            texts = _strings(value)
+            if texts is None:
+                return None
+            records.append(texts)
+        else:
+            return None
+    return records or None
+
+
+def _loads_or_calls(events: list) -> bool:
+    """Does a method body import anything, or call another method (`self.load(...)`)?"""
+    todo = [events]
+    while todo:
+        for event in todo.pop():
+            kind = event.kind
+            if kind in ("import", "dynamic_import") or (
+                    kind == "call" and event.func.startswith("self.")):
+                return True
+            for attr in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list) and inner:
+                    todo.append(inner)
+    return False
+
+
+def _params(node: cst.FunctionDef) -> List[str]:
+    params = node.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
 
 
 def _targets(node: cst.BaseExpression) -> List[str]:
@@ -346,6 +398,8 @@ class _Walker:
         if type(value) is cst.Call and self.call(value, line, col, out, binds=names):
             return
         event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
+        if event.strings is None and type(value) in (cst.List, cst.Tuple):
+            event.records = _records(value)
         if type(value) is cst.Call:
             event.call = dotted(value.func)
             event.call_args = [dotted(a.value) or _quoted(a.value) for a in value.args
@@ -422,7 +476,8 @@ class _Walker:
             name = node.name.value
             if top and name == "__getattr__":
                 self.facts.has_getattr = True
-            out.append(FunctionDef(line, col, name, self.suite(node.body, top=False)))
+            out.append(FunctionDef(line, col, name, self.suite(node.body, top=False),
+                                   _params(node)))
         elif type(node) is cst.If:
             out.append(self.if_(node, line))
         elif type(node) in (cst.Try, cst.TryStar):
@@ -451,8 +506,11 @@ class _Walker:
             body = self.suite(node.body, top)
             if target:
                 body.insert(0, Bind(line, target))
+            unpacked = (target if type(node.target) in (cst.Tuple, cst.List) and len(target) > 1
+                        and len(target) == len(node.target.elements) else None)
             out.append(Loop(line, target=target[0] if len(target) == 1 else None,
-                            items=_strings(node.iter), iter_ref=ref, body=body))
+                            items=_strings(node.iter), iter_ref=ref, body=body,
+                            targets=unpacked))
         elif type(node) is cst.While:
             out.append(Loop(line, body=self.suite(node.body, top)))
 
@@ -526,6 +584,12 @@ class _Walker:
         if type(node) is cst.FunctionDef:
             if node.name.value == "__tablename__":
                 event.tablename_dynamic = True
+            else:  # kept only when it may load modules (a router manager's methods)
+                body = self.suite(node.body, top=False)
+                if _loads_or_calls(body):
+                    line, col = self.pos(node)
+                    event.methods.append(FunctionDef(line, col, node.name.value, body,
+                                                     _params(node)))
             return
         if not type(node) in (cst.Assign, cst.AnnAssign) or node.value is None:
             return

@@ -11,7 +11,7 @@ FastAPI's routers are modelled as values flowing through module namespaces.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.facts import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
@@ -123,6 +123,7 @@ class Simulation:
         self.attempts: List[Outcome] = []
         self.caught: List[Failure] = []  # failures a guard swallowed (router loops, optional)
         self.uncertain: List[Failure] = []  # failures in a branch of an undecided `if`
+        self.class_defs: Dict[Tuple[str, str], ClassDef] = {}  # plain classes with loaders
         self.includes: List[Tuple[str, str, int]] = []  # (included router module, by, line)
         self.unknown_includes = 0  # include_router calls whose router we cannot tell
         self.executed: set = set()
@@ -313,6 +314,12 @@ class Simulation:
         if kind == "var":
             value = self.lookup(module, expr[1])
             return value[1] if value[0] in ("str", "modinfo") else None
+        if kind == "item":  # `entry["module"]` of a registry record
+            value = self.lookup(module, expr[1])
+            if value[0] == "record" and isinstance(value[1], dict):
+                found = value[1].get(expr[2])
+                return found if isinstance(found, str) else None
+            return None
         parts = []
         for part in expr[1]:
             text = part if isinstance(part, str) else self.evaluate(module, part)
@@ -329,6 +336,8 @@ class Simulation:
             value = self.call_value(module, event)
         elif event.strings is not None:
             value = ("strings", event.strings)
+        elif event.records is not None:
+            value = ("records", event.records)
         elif event.ref is not None:
             value = self.lookup(module, event.ref, strict=True)
         for read, line in event.reads:
@@ -357,9 +366,14 @@ class Simulation:
             return ("router", module.name)
         if last == "FastAPI":
             return ("app", module.name)
-        self.call_local(module, callee, event.line)  # a project factory runs its body
+        self.call_local(module, callee, event.line, event.call_args)  # a factory runs
         kind = self.kind_of(module.name, callee)  # a subclass, or a factory returning one
-        return (kind, module.name) if kind in ("router", "app") else UNKNOWN
+        if kind in ("router", "app"):
+            return (kind, module.name)
+        cls = self.lookup(module, callee)
+        if cls[0] == "mixin" and len(cls) > 3 and (cls[2], cls[3]) in self.class_defs:
+            return ("instance", cls[2], cls[3])  # its loader methods may be called later
+        return UNKNOWN
 
     def on_return(self, module: Module, event) -> None:
         if event.call:  # `return build_app()`: the factory called runs
@@ -374,21 +388,37 @@ class Simulation:
                 self.unknown_includes += 1
             return
         self.lookup(module, event.func, strict=True)
-        self.call_local(module, event.func, event.line)
+        self.call_local(module, event.func, event.line, event.args)
 
-    def call_local(self, module: Module, callee: str, line: int) -> None:
-        """Run a module-level function called at import time (app factories, loaders)."""
+    def call_local(self, module: Module, callee: str, line: int,
+                   args: Sequence[Optional[str]] = ()) -> None:
+        """Run a project function or method called at import time (app factories, loaders,
+        a router manager's `load_all()`), its parameters bound to the arguments we know."""
         value = self.lookup(module, callee)
-        if value[0] != "func" or self._depth > 8:
+        if value[0] == "func":
+            owner_name, function, bound = value[1], value[2], []
+        elif value[0] == "method":
+            owner_name, function, bound = value[1], value[2], [value[3]]
+        else:
             return
-        owner = self.sys_modules.get(value[1])
-        if owner is None:
+        owner = self.sys_modules.get(owner_name)
+        if owner is None or self._depth > 8:
             return
+        values = bound + [self.lookup(module, a) if a else UNKNOWN for a in args]
+        params = list(getattr(function, "params", None) or ())
+        saved = {name: owner.ns[name] for name in params if name in owner.ns}
+        for name, given in zip(params, values):
+            owner.ns[name] = given
         self._depth += 1
         try:
-            self.run(owner, value[2].body)
+            self.run(owner, function.body)
         finally:
             self._depth -= 1
+            for name in params:  # the parameters were the call's, not the module's
+                if name in saved:
+                    owner.ns[name] = saved[name]
+                else:
+                    owner.ns.pop(name, None)
 
     def on_function(self, module: Module, event: FunctionDef) -> None:
         module.ns[event.name] = ("func", module.name, event)
@@ -440,12 +470,29 @@ class Simulation:
         items = event.items
         if items is None and event.iter_ref:
             value = self.lookup(module, event.iter_ref)
+            if value[0] == "records":
+                self.loop_records(module, event, value[1])
+                return
             items = list(value[1]) if value[0] == "strings" else None
         if items is None or event.target is None:
             self.run(module, event.body)
             return
         for item in items:
             module.ns[event.target] = ("str", item)
+            self.run(module, event.body)
+
+    def loop_records(self, module: Module, event: Loop, records: list) -> None:
+        """`for entry in REGISTRY` / `for path, attr in REGISTRY` over literal records."""
+        for record in records:
+            if event.target is not None:
+                module.ns[event.target] = ("record", record)
+            elif event.targets and isinstance(record, list) and len(record) == len(
+                    event.targets):
+                for name, text in zip(event.targets, record):
+                    module.ns[name] = ("str", text)
+            else:
+                for name in event.targets or ():
+                    module.ns[name] = UNKNOWN
             self.run(module, event.body)
 
     # -- SQLAlchemy ---------------------------------------------------------------------------
@@ -471,7 +518,9 @@ class Simulation:
                                           event.tablename or event.name.lower())
             return
         if meta is None:
-            module.ns[event.name] = ("mixin", event.tablename)
+            module.ns[event.name] = ("mixin", event.tablename, module.name, event.name)
+            if event.methods:
+                self.class_defs[(module.name, event.name)] = event
             return
         module.ns[event.name] = ("base", meta)
         if event.abstract:
@@ -542,6 +591,12 @@ class Simulation:
                 value = target.ns.get(attr, UNKNOWN)
             elif value[0] == "modinfo" and attr == "name":
                 value = ("str", value[1])
+            elif value[0] == "instance":
+                cls = self.class_defs.get((value[1], value[2]))
+                method = next((m for m in cls.methods if m.name == attr), None) if cls else None
+                if method is None:
+                    return UNKNOWN
+                value = ("method", value[1], method, value)
             elif value[0] == "base" and attr == "metadata":
                 value = ("meta", value[1])
             else:
