@@ -150,3 +150,14 @@ def declarations(root: Path) -> Optional[Declared]:
         files.append(req.relative_to(root).as_posix())
         found += _requirements_file(req, root, seen)
     return Declared(set(found), files) if sources else None
+
+
+def declaration_paths(root: Path) -> List[Path]:
+    """Every file a dependency verdict may read: pyproject.toml and the requirements files with
+    their `-r` includes. The report cache stamps them, so editing one re-runs the analysis."""
+    paths = [root / "pyproject.toml"] if (root / "pyproject.toml").is_file() else []
+    seen: Set[Path] = set()
+    for req in sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt")):
+        _requirements_file(req, root, seen)
+    return paths + sorted(seen)
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -169,7 +170,23 @@ def _walk(top: Path, project: Project) -> Iterable[Path]:
         )
         for name in sorted(filenames):
             if name.endswith(".py") and not _skipped(here / name, project):
-                yield here / name
+                if _regular(here / name, project):
+                    yield here / name
+
+
+def _regular(path: Path, project: Project) -> bool:
+    """Only regular files are read: a FIFO named x.py would block forever, a symlink to
+    /dev/zero would never end. Others are noted (`-v` prints them) and skipped."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        project.problems.append((project.rel(path), f"cannot read: {exc.strerror or exc}"))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    project.problems.append((project.rel(path), "skipped: not a regular file (a FIFO, a "
+                                                "device or a socket named *.py)"))
+    return False
 
 
 def _skipped(path: Path, project: Project) -> bool:

@@ -60,6 +60,8 @@ def analyze(options: Options) -> Report:
     python, reason = choose_python(options.python, project.root, options.configured_python)
     env = Environment.probe(python, reason, Cache(project.root, (0, 0)) if options.cache else None)
     if options.verbose:
+        for rel, problem in project.problems:
+            print(f"routerlint: {rel}: {problem}", file=sys.stderr)
         print(f"routerlint: target Python {env.executable} "
               f"({'.'.join(map(str, env.version))}; chosen by {reason})", file=sys.stderr)
     target = options.target_version or env.version
@@ -78,12 +80,32 @@ def analyze(options: Options) -> Report:
 
         files = dict(external.READ)
         files.update(scanner.files)
+        files.update(_stamps(_side_files(project.root)))
         dirs = {str(Path(path).parent) for path in files}
+        dirs.add(str(project.root / "requirements"))
         dirs.update(str(root) for root in project.source_roots)
         dirs.add(str(project.root))
         dirs.update(env.path)
         reports.store(report, files, dirs)
     return report
+
+
+def _side_files(root: Path) -> List[Path]:
+    """Files besides the sources that verdicts read: dependency declarations (RL204) and the
+    server commands that name the app and its root (Dockerfile, compose, Procfile)."""
+    from routerlint.declared import declaration_paths
+    from routerlint.rundecl import declaration_files
+
+    return declaration_paths(root) + list(declaration_files(root))
+
+
+def _stamps(paths: List[Path]) -> Dict[str, tuple]:
+    from routerlint.reportcache import read_stamped
+
+    record: Dict[str, tuple] = {}
+    for path in paths:
+        read_stamped(str(path), record)
+    return record
 
 
 def _fingerprint(options: Options, project: Project, env: Environment,

@@ -16,6 +16,7 @@ from routerlint.facts import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, Return, SyntaxIssue, TableCall, Try,
 )
+from routerlint.largefile import LARGE_FILE_BYTES, large_facts
 from routerlint.positions import attribute_lines, statement_positions
 from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
 from routerlint.syntax import compile_verdict
@@ -30,6 +31,8 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> Modu
     not followed, and RL901 says so — never a false syntax verdict."""
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
+    if len(source) > LARGE_FILE_BYTES:  # generated data: CPython's verdict, imports, no LibCST
+        return large_facts(source, filename, facts, _routers_by_text)
     facts.syntax, tree = compile_verdict(source, filename)
     if facts.syntax is not None:
         facts.events = _routers_by_text(source)

@@ -193,10 +193,12 @@ class Scanner:
         import json
 
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             status = 1
             try:
+                die_with_parent(parent)
                 os.close(read_end)
                 data = json.dumps(_parse_chunk([(d, f) for _, d, f in work], self.target))
                 with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
@@ -229,7 +231,8 @@ class Scanner:
         if method == "fork" and workers > 1:
             import routerlint.scanner  # noqa: F401  (libcst, inherited by every worker)
         chunks = _chunks(work, workers)
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                                   initializer=die_with_parent, initargs=(os.getpid(),))
         try:
             pending = pool.map(_parse_chunk, chunks, [self.target] * len(chunks))
         except BaseException:
@@ -248,6 +251,26 @@ class Scanner:
             return [by_path[filename] for _, _, filename in work]
 
         return collect
+
+
+def die_with_parent(parent: Optional[int] = None) -> None:
+    """In a parse worker: be killed when routerlint's process dies (a CI timeout, Ctrl-C, a
+    killed pre-commit), so no orphan keeps the caller's output pipe open. Linux only
+    (prctl PR_SET_PDEATHSIG); elsewhere a pool's workers already exit when their queue closes."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+        if parent is not None and os.getppid() != parent:  # it died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
 
 
 def _chunks(work: Work, workers: int) -> List[List[Tuple[bytes, str]]]:

@@ -33,17 +33,17 @@ def compile_verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue]
     except ValueError as exc:  # NUL bytes: ValueError before 3.12, SyntaxError after
         return SyntaxIssue(code="RL100", line=1, col=1, message=str(exc)), None
     except (RecursionError, MemoryError):
-        return _one_stage(source, filename), None
+        return one_stage_verdict(source, filename), None
     try:
         compile(tree, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _issue(exc, parsed=True), None
     except (RecursionError, MemoryError):
-        return _one_stage(source, filename), None
+        return one_stage_verdict(source, filename), None
     return None, tree
 
 
-def _one_stage(source: bytes, filename: str) -> Optional[SyntaxIssue]:
+def one_stage_verdict(source: bytes, filename: str) -> Optional[SyntaxIssue]:
     """The verdict of compiling the source in one stage, as an import does. Converting a deep
     tree to Python AST objects and back (a 1000-branch elif chain, long `+` chains) can exceed
     limits an import never meets; (None, None) from the caller then means "valid, but no AST"."""

@@ -106,3 +106,94 @@ def test_debug_env_var_shows_the_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("ROUTERLINT_DEBUG", "1")
     result = CliRunner().invoke(cli.main, ["scan", str(app(tmp_path, {"a.py": ""}))])
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_a_large_generated_module_is_judged_by_cpython_alone(tmp_path):
+    from routerlint.largefile import LARGE_FILE_BYTES
+
+    items = LARGE_FILE_BYTES // 3 + 1000
+    data = ("from app.helpers import missing_name\nimport os\nfrom typing import (List,\n"
+            "    Dict)\n\nD = [" + ", ".join(["1"] * items) + "]\n")
+    project = app(tmp_path, {
+        "app/__init__.py": "", "app/helpers.py": "def fmt():\n    pass\n", "app/data.py": data,
+        "app/routers/__init__.py": "",
+        "app/routers/r.py": "from fastapi import APIRouter\nfrom app.data import D\n\n"
+                            "router = APIRouter()\n"})
+    done = routerlint("scan", project, "--format", "json", "--no-cache")
+    assert "Traceback" not in done.stderr
+    report = json.loads(done.stdout)
+    causes = {(d["code"], d["path"], d["line"]) for d in report["diagnostics"]}
+    assert ("RL202", "app/data.py", 1) in causes  # its imports are still checked
+    assert not report["routers"][0]["loads"]
+
+
+def test_only_regular_files_are_read(tmp_path):
+    project = app(tmp_path, {"app/__init__.py": "",
+                             "app/r.py": "from fastapi import APIRouter\nrouter = APIRouter()\n"})
+    os.mkfifo(project / "app" / "x.py")
+    (project / "app" / "z.py").symlink_to("/dev/zero")
+    done = routerlint("scan", project, "--no-cache", "-v")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "app/x.py: skipped: not a regular file" in done.stderr
+    assert "app/z.py: skipped: not a regular file" in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_parse_workers_die_with_a_killed_run(tmp_path):
+    import signal
+    import time
+
+    files = {"app/__init__.py": ""}
+    for index in range(4):  # files that take seconds each to parse, in a pool of workers
+        files[f"app/m{index}.py"] = "".join(f"def f{i}(x):\n    return x + {i}\n"
+                                            for i in range(9000))
+    project = app(tmp_path, files)
+    proc = subprocess.Popen([sys.executable, "-m", "routerlint", "scan", str(project),
+                             "--no-cache", "-j", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    children = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        children = _forked_children(proc.pid)  # the pool's workers, not the env probe
+        time.sleep(0.02)
+    time.sleep(0.5)  # let them start parsing
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    if not children:
+        pytest.fail("the run ended before any parse worker was seen; make the app larger")
+    deadline = time.monotonic() + 3  # well before any worker could finish its file
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in children if _alive(pid)], "parse workers outlived the run"
+
+
+def _forked_children(pid: int) -> list:
+    """Children running the parent's own command line: forked workers."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            own = handle.read()
+        return [c for c in _children(pid) if open(f"/proc/{c}/cmdline", "rb").read() == own]
+    except OSError:
+        return []
+
+
+def _children(pid: int) -> list:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
