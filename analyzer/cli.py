@@ -69,7 +69,10 @@ def _codes(value):
               help="Interpreter whose environment third-party imports are resolved against "
                    "(default: [tool.routerlint] python, else an in-project .venv/venv, else "
                    "$VIRTUAL_ENV, else the one running routerlint).")
-@click.option("--target-version", metavar="pyXY", help="Python version to judge syntax for.")
+@click.option("--target-version", metavar="pyXY",
+              help="Python version for `sys.version_info` branches and the facts cache "
+                   "(default: the target interpreter's). Syntax is judged by the interpreter "
+                   "running routerlint.")
 @click.option("--src", multiple=True, metavar="DIR",
               help="A source root, relative to the project root (repeatable).")
 @click.option("--app", metavar="MODULE[:ATTR]",
@@ -80,7 +83,8 @@ def _codes(value):
               show_default=True,
               help="Exit 1 on errors only, or on warnings too (like ESLint's --max-warnings 0).")
 @click.option("--no-cache", is_flag=True,
-              help="Neither read nor write the facts cache (.routerlint_cache/).")
+              help="Neither read nor write any cache (.routerlint_cache/: facts, installed "
+                   "packages' names, whole reports).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Parse cache misses in N processes (default: all cores, when it pays).")
 @click.option("-v", "--verbose", is_flag=True,
@@ -175,16 +179,30 @@ def _options(paths, settings, **overrides):
               type=click.Choice(["mermaid", "dot"]), help="Mermaid (renders on GitHub) or DOT.")
 @click.option("--python", metavar="PATH", help="As for `scan`.")
 @click.option("--app", metavar="MODULE[:ATTR]", help="As for `scan`.")
-def graph(paths, drawing, python, app) -> None:
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(), help="As for `scan`.")
+@click.option("--src", multiple=True, metavar="DIR", help="As for `scan`.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="As for `scan`.")
+@click.option("--target-version", metavar="pyXY", help="As for `scan`.")
+def graph(paths, drawing, python, app, config_file, src, exclude, target_version) -> None:
     """Draw the router graph: entry point, routers, and each failing router's chain of
     imports down to its root cause (failing ones marked)."""
+    from pathlib import Path
+
     from routerlint import config
     from routerlint.drawing import DRAWINGS
     from routerlint.engine import analyze
 
     paths = paths or (".",)
-    settings = config.load(config.find_config(paths))
+    if config_file is not None:
+        settings = config.load(Path(config_file), explicit=True)
+    else:
+        settings = config.load(config.find_config(paths))
+    if target_version:
+        config.check_target(target_version, "--target-version")
+        settings.target_version = target_version
     settings.app = app or settings.app
+    settings.src = list(src) or settings.src
+    settings.extend_exclude = settings.extend_exclude + list(exclude)
     click.echo(DRAWINGS[drawing](analyze(_options(paths, settings, python=python))))
 
 

@@ -98,6 +98,10 @@ def source_roots(root: Path, configured: Sequence[str] = ()) -> List[Path]:
     package itself) and the root. Deepest first, so a file belongs to the right one."""
     if configured:
         roots = [(root / entry).resolve() for entry in configured]
+        for entry, folder in zip(configured, roots):
+            if not folder.is_dir():
+                raise UsageError(f"src entry '{entry}': no such folder under {root} (src is "
+                                 "relative to the project root; --src or [tool.routerlint] src)")
     else:
         roots = [root]
         src = root / "src"
@@ -164,10 +168,17 @@ def _walk(top: Path, project: Project) -> Iterable[Path]:
             dirnames[:] = []
             continue
         visited.add(real)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not _skipped(here / d, project) and not (here / d / "pyvenv.cfg").exists()
-        )
+        kept = []
+        for d in sorted(dirnames):
+            if _skipped(here / d, project):
+                if (here / d / "__init__.py").exists():  # a package, hidden by a name rule
+                    project.problems.append((project.rel(here / d), (
+                        "skipped: a package, excluded by the folder-name rule "
+                        f"'{_rule(here / d, project)}' (rename it, or set `exclude` in "
+                        "[tool.routerlint] to a list without that name)")))
+            elif not (here / d / "pyvenv.cfg").exists():
+                kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.endswith(".py") and not _skipped(here / name, project):
                 if _regular(here / name, project):
@@ -187,6 +198,12 @@ def _regular(path: Path, project: Project) -> bool:
     project.problems.append((project.rel(path), "skipped: not a regular file (a FIFO, a "
                                                 "device or a socket named *.py)"))
     return False
+
+
+def _rule(path: Path, project: Project) -> str:
+    rel = project.rel(path)
+    return next((p for p in project.excludes
+                 if fnmatch.fnmatch(rel if "/" in p else path.name, p)), "?")
 
 
 def _skipped(path: Path, project: Project) -> bool:

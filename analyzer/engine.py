@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ def _fingerprint(options: Options, project: Project, env: Environment,
             "python": env.executable, "version": list(env.version), "reason": env.reason,
             "prefix": env.prefix, "sys_path": env.path, "settings": options.settings_key,
             "unused_suppressions": options.report_unused_suppressions,
+            "pre_commit": bool(os.environ.get("PRE_COMMIT")),  # install advice differs there
             "files": [[f.rel, f.module, f.is_package] for f in project.files]}
 
 

@@ -3,6 +3,7 @@ roots, then the target environment (located as files, never imported)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -128,7 +129,11 @@ class Finder:
             return message
         full = wanted if wanted and wanted.startswith(name + ".") else name
         dist = dist_for_import(full)
+        install = (f"add {dist} to this hook's additional_dependencies in "
+                   ".pre-commit-config.yaml (or run the hook with `language: system` in the "
+                   "app's environment)" if os.environ.get("PRE_COMMIT")
+                   else f"pip install {dist}")
         if "." in name and self.env.locate(top) is not None:
             return (f"{message}: the installed package '{top}' has no submodule "
-                    f"'{name}' in {self.env.executable}: pip install {dist}")
-        return f"{message} in {self.env.executable}: pip install {dist}"
+                    f"'{name}' in {self.env.executable}: {install}")
+        return f"{message} in {self.env.executable}: {install}"

@@ -129,6 +129,8 @@ ERRORS_ANYWHERE = ("RL100", "RL101", "RL102")
 UNREACHED = "not imported at start-up: "
 
 
+UNREADABLE_FIX = ("make the file readable by the user running routerlint (permissions, a "
+                  "broken symlink), or exclude it")
 CAUGHT = "caught at start-up (an optional import): "
 UNCERTAIN = "only if a condition routerlint cannot decide holds: "
 
@@ -180,9 +182,11 @@ def _root_causes(sims: List[Simulation], project: Project, seen: set) -> List[Di
             seen.add(key)
             rule = RULES[failure.code]
             end_line, end_column = line_end(project, failure.path, failure.line)
+            fix = (UNREADABLE_FIX if failure.message.startswith("cannot read the file")
+                   else rule.fix)
             found.append(Diagnostic(
                 failure.code, rule.name, rule.severity, failure.path, failure.line,
-                failure.col + 1, failure.message, rule.fix, end_line, end_column,
+                failure.col + 1, failure.message, fix, end_line, end_column,
                 related=[Related(p, ln, m) for p, ln, m in failure.related],
                 symbol=failure.symbol,
             ))

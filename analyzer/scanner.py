@@ -445,6 +445,7 @@ class _Walker:
                     package = str_expr(arg.value)
             out.append(DynamicImport(line, col, str_expr(node.args[0].value), package, binds))
             return True
+        self.nested_imports(node, line, col, out)
         if binds:
             return False
         if func is None:
@@ -456,6 +457,21 @@ class _Walker:
         args = [dotted(a.value) or _quoted(a.value) for a in node.args if a.keyword is None]
         out.append(Call(line, col, func, args))
         return True
+
+    def nested_imports(self, node: cst.Call, line: int, col: int, out: list) -> None:
+        """`importlib.import_module(...)` inside another call's arguments, as in the one-line
+        loader `app.include_router(importlib.import_module(name).router)` or
+        `getattr(import_module(path), attr)`: it runs before the outer call."""
+        for arg in node.args:
+            value = arg.value
+            while type(value) is cst.Attribute:
+                value = value.value
+            if type(value) is cst.Call:
+                inner = dotted(value.func)
+                if inner in ("importlib.import_module", "import_module", "__import__"):
+                    self.call(value, line, col, out, binds=[])
+                elif inner == "getattr" and value.args:
+                    self.nested_imports(value, line, col, out)
 
     def table_call(self, node: cst.Call, line: int, col: int) -> TableCall:
         positional = [a.value for a in node.args if a.keyword is None and not a.star]

@@ -9,6 +9,7 @@ CPython's; LibCST only extracts facts from files CPython accepts.
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import Optional, Tuple
 
 from routerlint.facts import SyntaxIssue
@@ -21,6 +22,14 @@ _NON_DEFAULT_AFTER_DEFAULT = (
 
 
 def compile_verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue], Optional[ast.Module]]:
+    """See _verdict; the user's code compiles silently (no SyntaxWarning on our stderr for
+    their invalid escape sequences or `x is 1`: those are not routerlint's findings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _verdict(source, filename)
+
+
+def _verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue], Optional[ast.Module]]:
     """CPython's compile() in its two stages: the parser (which gives the AST the scanner
     takes statement positions from), then the compiler (symtable, codegen). Returns
     (None, tree) when both accept `source`, else (the issue, None): RL101 by its message,
@@ -33,17 +42,23 @@ def compile_verdict(source: bytes, filename: str) -> Tuple[Optional[SyntaxIssue]
     except ValueError as exc:  # NUL bytes: ValueError before 3.12, SyntaxError after
         return SyntaxIssue(code="RL100", line=1, col=1, message=str(exc)), None
     except (RecursionError, MemoryError):
-        return one_stage_verdict(source, filename), None
+        return _one_stage(source, filename), None
     try:
         compile(tree, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return _issue(exc, parsed=True), None
     except (RecursionError, MemoryError):
-        return one_stage_verdict(source, filename), None
+        return _one_stage(source, filename), None
     return None, tree
 
 
 def one_stage_verdict(source: bytes, filename: str) -> Optional[SyntaxIssue]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _one_stage(source, filename)
+
+
+def _one_stage(source: bytes, filename: str) -> Optional[SyntaxIssue]:
     """The verdict of compiling the source in one stage, as an import does. Converting a deep
     tree to Python AST objects and back (a 1000-branch elif chain, long `+` chains) can exceed
     limits an import never meets; (None, None) from the caller then means "valid, but no AST"."""
@@ -74,9 +89,13 @@ def _issue(exc: SyntaxError, parsed: bool) -> SyntaxIssue:
         code = "RL100"
     return SyntaxIssue(
         code=code,
-        line=exc.lineno or 1,
-        col=exc.offset or 1,
+        line=max(exc.lineno or 1, 1),
+        col=max(exc.offset or 1, 1),  # -1 for a bad encoding declaration: column 1
         message=message,
-        end_line=getattr(exc, "end_lineno", None),
-        end_col=getattr(exc, "end_offset", None),
+        end_line=_positive(getattr(exc, "end_lineno", None)),
+        end_col=_positive(getattr(exc, "end_offset", None)),
     )
+
+
+def _positive(value: Optional[int]) -> Optional[int]:
+    return value if value is not None and value > 0 else None

@@ -197,3 +197,40 @@ def _alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_bad_encoding_declarations_have_real_positions_and_warnings_stay_quiet(tmp_path):
+    project = app(tmp_path, {
+        "app/__init__.py": "",
+        "app/klingon.py": b"# -*- coding: klingon -*-\nx = 1\n",
+        "app/bom_latin1.py": b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nx = 1\n",
+        "app/warns.py": 'import re\nP = re.compile("\\d+")\nx = 1 is 1\n'})
+    done = routerlint("scan", project, "--format", "sarif", "--no-cache")
+    assert "SyntaxWarning" not in done.stderr and "Traceback" not in done.stderr
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    regions = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]:
+               r["locations"][0]["physicalLocation"]["region"] for r in results}
+    assert set(regions) == {"app/klingon.py", "app/bom_latin1.py"}
+    for region in regions.values():
+        assert region["startColumn"] >= 1 and region.get("endColumn", 1) >= 1
+
+
+def test_small_things_a_user_meets(tmp_path):
+    project = app(tmp_path, {
+        "app/__init__.py": "", "app/dist/__init__.py": "",
+        "app/routers/__init__.py": "",
+        "app/routers/pay.py": "from fastapi import APIRouter\nimport routerlint_no_such_pkg\n\n"
+                              "router = APIRouter()\n"})
+    bad_src = routerlint("scan", project, "--src", "nope")
+    one_line_error(bad_src)
+    assert "src entry 'nope'" in bad_src.stderr
+    hidden = routerlint("scan", project, "-v", "--no-cache")
+    assert "app/dist: skipped: a package, excluded by the folder-name rule 'dist'" in hidden.stderr
+    assert "pip install routerlint-no-such-pkg" in hidden.stdout
+    hook = subprocess.run([sys.executable, "-m", "routerlint", "scan", str(project), "--no-cache"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PRE_COMMIT": "1"})
+    assert "additional_dependencies" in hook.stdout and "pip install" not in hook.stdout
+    drawn = routerlint("graph", project, "--src", ".", "--exclude", "dist", "--target-version",
+                       "py311")
+    assert drawn.returncode == 0 and "app.routers.pay" in drawn.stdout, drawn.stderr
