@@ -215,6 +215,7 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         diagnostics += not_included(sims + ([sweep] if sweep else []), routers, modules, last,
                                     project, kinds)
     results = []
+    own_cause: List[Tuple[RouterResult, Outcome]] = []  # failing by a cause in their own file
     for router, line in routers.items():
         outcome, judged_alone = last[router]
         source = modules[router][0]
@@ -229,6 +230,8 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
                     (m for m in first if m in routers and m != router), entry)
             if outcome.failure.path != result.path:  # else the root cause says it already
                 diagnostics.append(router_failure(result, outcome, project))
+            else:
+                own_cause.append((result, outcome))
         results.append(result)
     if project.focus is not None:  # a one-file scan reports on the named files only
         diagnostics = [d for d in diagnostics if d.path in project.focus]
@@ -237,6 +240,16 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
     suppressions = suppress.collect(modules)
     diagnostics, suppressed = suppress.apply(diagnostics, suppressions)
+    # A silenced root cause does not make its router load: the router keeps a line (RL300).
+    remaining = {(d.code, d.path, d.line) for d in diagnostics}
+    orphans = [router_failure(result, outcome, project) for result, outcome in own_cause
+               if (result.cause.code, result.cause.path, result.cause.line) not in remaining
+               and (project.focus is None or result.path in project.focus)]
+    if options.enabled is not None:
+        orphans = [d for d in orphans if options.enabled(d.code, d.path)]
+    orphans, more = suppress.apply(orphans, suppressions)
+    diagnostics += orphans
+    suppressed += more
     if options.report_unused_suppressions:
         diagnostics += unused_suppressions(project, suppressions, suppressed, options.enabled)
     diagnostics.sort(key=lambda d: d.sort_key)

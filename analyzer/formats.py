@@ -59,8 +59,17 @@ def to_json(report: Report) -> str:
 
 def to_text(report: Report) -> str:
     out = []
+    shown = {d.symbol for d in report.diagnostics if d.code == "RL300"}
+    # Routers whose root cause is in their own file have no RL300 line: say it under the cause.
+    own = {}
+    for router in report.failing:
+        if router.module not in shown and router.cause is not None:
+            key = (router.cause.code, router.cause.path, router.cause.line)
+            own.setdefault(key, []).append(router.module)
     for d in report.diagnostics:
         out.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}")
+        for module in own.get((d.code, d.path, d.line), ()):
+            out.append(f"    router '{module}' fails to load because of this")
         for hop in _chain(d):
             out.append(f"    {hop}")
         if not d.chain:  # a chain already ends at the root cause

@@ -26,10 +26,27 @@ def test_router_rl300_suppressible_at_its_own_line(tmp_path):
 
 
 def test_everything_suppressed_exits_zero(tmp_path):
-    make_app(tmp_path, DUP="  # noqa: RL001", R300="  # noqa: RL300", R201="  # noqa: RL201")
+    make_app(tmp_path, DUP="  # noqa: RL001", R300="  # noqa: RL300",
+             R201="  # noqa: RL201, RL300")
     proc = run(tmp_path, str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "3 suppressed" in proc.stdout
+    assert "4 suppressed" in proc.stdout
+
+
+def test_a_silenced_cause_in_the_routers_own_file_leaves_the_router_failing(tmp_path):
+    """The router still fails: silencing RL201 must not make it vanish from the text."""
+    make_app(tmp_path, R201="  # noqa: RL201")
+    proc = run(tmp_path, str(tmp_path))
+    assert proc.returncode == 1
+    assert "RL300 router 'app.routers.pay' fails to load" in proc.stdout
+
+
+def test_a_router_failing_in_its_own_file_is_named_under_the_cause(tmp_path):
+    make_app(tmp_path)
+    proc = run(tmp_path, str(tmp_path))
+    lines = proc.stdout.splitlines()
+    cause = next(i for i, line in enumerate(lines) if " RL201 " in line)
+    assert lines[cause + 1] == "    router 'app.routers.pay' fails to load because of this"
 
 
 def _unused(root, *args):
