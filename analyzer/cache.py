@@ -48,9 +48,12 @@ def write_atomic(path: Path, text: str) -> None:
 class Cache:
     """The cache folder of one project; every method fails soft (a cache is only a cache)."""
 
-    def __init__(self, root: Path, target: Tuple[int, int]) -> None:
+    def __init__(self, root: Path, target: Tuple[int, int],
+                 large: Optional[int] = None) -> None:
         self.base = Path(root) / CACHE_DIR
         self.tag = f"{__version__}-f{FORMAT}-py{target[0]}.{target[1]}"
+        if large is not None:  # facts of large files depend on the limit
+            self.tag += f"-L{large}"
         self.facts_dir = self.base / f"facts-{self.tag}"
 
     def _ensure(self) -> None:

@@ -169,6 +169,8 @@ def _options(paths, settings, **overrides):
 
     return Options(paths=paths, configured_python=settings.python, src=settings.src,
                    app=settings.app, exclude=settings.extend_exclude,
+                   max_file_bytes=(settings.max_file_kb * 1024
+                                   if settings.max_file_kb is not None else None),
                    excludes=settings.exclude, enabled=settings.enabled,
                    target_version=settings.target, **overrides)
 

@@ -21,7 +21,8 @@ else:  # pragma: no cover
 LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "src")
 STRINGS = ("python", "target-version", "app")
 BOOLS = ("report-unused-suppressions",)
-KEYS = LISTS + STRINGS + BOOLS + ("per-file-ignores",)
+INTS = ("max-file-kb",)
+KEYS = LISTS + STRINGS + BOOLS + INTS + ("per-file-ignores",)
 _EXAMPLES = {"select": '["RL001", "RL2"]', "ignore": '["RL301"]', "extend-select": '["RL900"]',
              "exclude": '["migrations", "*_test.py"]', "extend-exclude": '["scripts"]',
              "src": '["src", "backend"]'}
@@ -42,6 +43,7 @@ class Settings:
     target_version: Optional[str] = None
     app: Optional[str] = None
     report_unused_suppressions: bool = False
+    max_file_kb: Optional[int] = None  # files larger skip LibCST (default 512)
 
     def enabled(self, code: str, path: str) -> bool:
         ignore = list(self.ignore)
@@ -64,6 +66,8 @@ class Settings:
                 return "[" + ", ".join(f'"{v}"' for v in value) + "]"
             if isinstance(value, bool):
                 return "true" if value else "false"
+            if isinstance(value, int):
+                return str(value)
             return '"' + str(value) + '"'
 
         lines = [f"# settings from {self.source or 'defaults (no [tool.routerlint] found)'}",
@@ -160,6 +164,10 @@ def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
     elif key in BOOLS:
         if not isinstance(value, bool):
             raise UsageError(f"{where}: '{key}' must be true or false, e.g. {key} = true")
+    elif key in INTS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UsageError(f"{where}: '{key}' must be a whole number of kilobytes, at least "
+                             f"1, e.g. {key} = 1024")
     else:  # per-file-ignores
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):

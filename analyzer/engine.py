@@ -43,6 +43,7 @@ class Options:
     jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
     report_unused_suppressions: bool = False  # RL900 for suppressions that silenced nothing
     progress: bool = False  # a progress line on stderr while parsing (the CLI decides: a TTY)
+    max_file_bytes: Optional[int] = None  # larger files skip LibCST (largefile.py); None: 512 KB
     # The effective settings as text: with it, a run whose `enabled` is set may use the
     # report cache (a callable cannot be fingerprinted, its settings can).
     settings_key: Optional[str] = None
@@ -128,10 +129,11 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     from routerlint import external
     from routerlint.graph import build_graph
 
-    cache = Cache(project.root, target) if options.cache else None
+    cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     external.READ.clear()
     external.load_disk(cache)
-    scanner = Scanner(target, cache, options.jobs, progress=options.progress)
+    scanner = Scanner(target, cache, options.jobs, progress=options.progress,
+                      large=options.max_file_bytes)
     modules = _scan(project, scanner, {})
     declared = None if options.app else _declared_target(project, modules, options)
     extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \

@@ -24,14 +24,15 @@ from routerlint.syntax import compile_verdict
 Version = Tuple[int, int]
 
 
-def scan_source(source: bytes, filename: str, target: Version = (3, 11)) -> ModuleFacts:
+def scan_source(source: bytes, filename: str, target: Version = (3, 11),
+                large: int = LARGE_FILE_BYTES) -> ModuleFacts:
     """Facts for one file. A file CPython rejects gets only its SyntaxIssue: it runs nothing.
     A file CPython accepts but routerlint cannot read (LibCST refuses it, or it is too deep
     even with a large stack) is *unanalysed*: it runs, any name may exist, its imports are
     not followed, and RL901 says so — never a false syntax verdict."""
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
     facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
-    if len(source) > LARGE_FILE_BYTES:  # generated data: CPython's verdict, imports, no LibCST
+    if len(source) > large:  # generated data: CPython's verdict, its imports, no LibCST
         return large_facts(source, filename, facts, _routers_by_text)
     facts.syntax, tree = compile_verdict(source, filename)
     if facts.syntax is not None:

@@ -38,14 +38,15 @@ POOL_MIN_BYTES = 150_000
 Work = List[Tuple[str, bytes, str]]  # (content hash, source bytes, path)
 
 
-def _parse(data: bytes, filename: str, target: Tuple[int, int]) -> Any:
+def _parse(data: bytes, filename: str, mode: Tuple[int, ...]) -> Any:
+    """`mode`: (major, minor) of the target, then the large-file limit in bytes."""
     from routerlint.facts import to_json
     from routerlint.scanner import scan_source  # libcst is imported only when parsing
 
-    return to_json(scan_source(data, filename, target))
+    return to_json(scan_source(data, filename, (mode[0], mode[1]), *mode[2:]))
 
 
-def _parse_chunk(chunk: List[Tuple[bytes, str]], target: Tuple[int, int]) -> List[Any]:
+def _parse_chunk(chunk: List[Tuple[bytes, str]], target: Tuple[int, ...]) -> List[Any]:
     """Worker entry point: JSON-ready facts, so nothing but plain data crosses processes."""
     with rare_gc():
         return [_parse(data, filename, target) for data, filename in chunk]
@@ -82,8 +83,11 @@ class Scanner:
     """Callable `source -> ModuleFacts`; `scan_many` does the bulk (parallel) work first."""
 
     def __init__(self, target: Tuple[int, int], cache: Optional[Cache] = None,
-                 jobs: Optional[int] = None, progress: bool = False) -> None:
-        self.target, self.cache, self.jobs = target, cache, jobs
+                 jobs: Optional[int] = None, progress: bool = False,
+                 large: Optional[int] = None) -> None:
+        self.cache, self.jobs = cache, jobs
+        # What the workers are told: the target version, and the large-file limit if set.
+        self.target = tuple(target) + ((large,) if large is not None else ())
         self.progress = progress  # may show a progress line on stderr (see progress.py)
         self.parsed = 0  # files really parsed in this run (not found in the cache)
         # Every file read: path -> (size, mtime_ns, sha256), for the report cache.

@@ -234,3 +234,21 @@ def test_small_things_a_user_meets(tmp_path):
     drawn = routerlint("graph", project, "--src", ".", "--exclude", "dist", "--target-version",
                        "py311")
     assert drawn.returncode == 0 and "app.routers.pay" in drawn.stdout, drawn.stderr
+
+
+def test_the_large_file_limit_is_a_setting(tmp_path):
+    helpers = "def fmt():\n    pass\n" + "".join(f"X{i} = {i}\n" for i in range(400))
+    project = app(tmp_path, {
+        "app/__init__.py": "", "app/helpers.py": helpers,
+        "app/routers/__init__.py": "",
+        "app/routers/r.py": "from fastapi import APIRouter\nfrom app.helpers import nope\n\n"
+                            "router = APIRouter()\n"})
+    default = json.loads(routerlint("scan", project, "--format", "json").stdout)
+    assert {d["code"] for d in default["diagnostics"]} == {"RL202"}  # names read: nope is missing
+    with open(project / "pyproject.toml", "a") as handle:
+        handle.write("\n[tool.routerlint]\nmax-file-kb = 1\n")
+    small = json.loads(routerlint("scan", project, "--format", "json").stdout)
+    assert small["diagnostics"] == []  # above the limit: names unknown, never a false alarm
+    (project / "pyproject.toml").write_text('[project]\nname = "t"\n[tool.routerlint]\n'
+                                            'max-file-kb = "big"\n')
+    one_line_error(routerlint("scan", project))
