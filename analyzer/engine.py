@@ -141,6 +141,10 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     if not options.src:
         project, modules = _with_inferred_roots(options, project, modules, env, scanner,
                                                 extra_root)
+    if options.verbose:
+        why = "--src / settings" if options.src else "the project root, src/, and the above"
+        roots = ", ".join(project.rel(r) or "." for r in project.source_roots)
+        print(f"routerlint: source roots: {roots} ({why})", file=sys.stderr)
     app_option, factory = options.app, False
     if declared is not None:
         target = declared[0]
