@@ -186,6 +186,9 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         for outcome in sim.attempts:
             if outcome.module in routers:
                 last[outcome.module] = (outcome, False)
+        for name, call in sim.calls.items():  # the loader's own call raised: not included
+            if name in routers and (name not in last or last[name][0].ok):
+                last[name] = (call, False)
     alone: Dict[str, Outcome] = {}
     for router in routers:
         if router in last and last[router][0].ok:

@@ -124,6 +124,7 @@ class Simulation:
         self.caught: List[Failure] = []  # failures a guard swallowed (router loops, optional)
         self.uncertain: List[Failure] = []  # failures in a branch of an undecided `if`
         self.class_defs: Dict[Tuple[str, str], ClassDef] = {}  # plain classes with loaders
+        self.calls: Dict[str, Outcome] = {}  # import_module(name) calls that last raised
         self.includes: List[Tuple[str, str, int]] = []  # (included router module, by, line)
         self.unknown_includes = 0  # include_router calls whose router we cannot tell
         self.executed: set = set()
@@ -300,7 +301,13 @@ class Simulation:
             level = len(name) - len(name.lstrip("."))
             base = package.split(".")
             name = ".".join(base[: len(base) - level + 1] + [name.lstrip(".")]).strip(".")
-        imported = self.import_module(name)
+        try:
+            imported = self.import_module(name)
+        except Raised as raised:  # the loader's call raised: even a module that ran is not
+            self.calls[name] = Outcome(name, False, raised.failure,  # included
+                                       [(name, 1)] + list(raised.hops))
+            raise
+        self.calls.pop(name, None)
         for bound in event.binds:
             module.ns[bound] = ("module", imported.name)
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import importlib.machinery
 import json
 import os
@@ -275,6 +276,7 @@ class Recorder:
         self.root = root
         self.own = own_top_level_names(root)
         self.last: dict[str, dict] = {}  # module -> outcome of its last execution
+        self.calls: dict[str, dict] = {}  # name -> outcome of the last import_module(name)
         self.order: list[str] = []
 
     def install(self) -> None:
@@ -310,6 +312,23 @@ class Recorder:
                 pass
 
         sys.meta_path.insert(0, RecordingFinder)
+
+        # What a loader's `importlib.import_module(name)` call did: it can raise although the
+        # module itself ran (its package's __init__ failed later), and then the router is not
+        # included: that call's outcome is the router's.
+        original = importlib.import_module
+
+        def recording_import_module(name, package=None):
+            full = importlib.util.resolve_name(name, package) if name.startswith(".") else name
+            try:
+                imported = original(name, package)
+            except BaseException as exc:
+                recorder.calls[full] = classify(recorder.fixture, recorder.own, exc)
+                raise
+            recorder.calls[full] = {"loads": True}
+            return imported
+
+        importlib.import_module = recording_import_module
 
 
 def _prepare_process(root: Path) -> None:
@@ -382,7 +401,10 @@ def run(fixture: Path) -> dict:
         except BaseException as exc:  # noqa: BLE001
             entry_outcome = classify(fixture, rec.own, exc)
         for name in routers:
-            if name in rec.last:
+            call = rec.calls.get(name)
+            if call is not None and not call["loads"]:
+                result[name] = dict(call, how="entry (the loader's import_module call)")
+            elif name in rec.last:
                 result[name] = dict(rec.last[name], how="entry")
     else:
         entry_outcome = None
