@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, Optional
 
-from routerlint.facts import Assign, ClassDef, FunctionDef, Import, Return
+from routerlint.facts import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
 from routerlint.graph import Modules, _absolute
 
 ROUTER, APP = "router", "app"
@@ -43,7 +43,12 @@ class Kinds:
 
     def _round(self) -> bool:
         changed = False
+        # A function body is only decoded (cached bodies are lazy) when it may name one of
+        # the classes or factories known so far, under any local name.
+        known = {"FastAPI", "APIRouter"} | {c for found in self.classes.values() for c in found}
         for name, (_, facts) in self.modules.items():
+            local = known | {alias for alias, target in self.targets[name].items()
+                             if target.rpartition(".")[2] in known}
             for event in _top_level(facts.events):
                 if isinstance(event, ClassDef) and event.name not in self.classes[name]:
                     kind = next((k for k in (self.resolve(name, b) for b in event.bases if b)
@@ -51,7 +56,8 @@ class Kinds:
                     if kind is not None:
                         self.classes[name][event.name] = kind
                         changed = True
-                elif isinstance(event, FunctionDef) and event.name not in self.classes[name]:
+                elif (isinstance(event, FunctionDef) and event.name not in self.classes[name]
+                      and body_may_contain(event, *local)):
                     kind = self._returns(name, event.body)
                     if kind is not None:  # a factory: calling it gives a router or an app
                         self.classes[name][event.name] = kind

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, Iterable, List, Set
 
-from routerlint.facts import Import
+from routerlint.facts import FunctionDef, Import, body_may_contain
 from routerlint.graph import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
@@ -28,6 +28,8 @@ def imported_tops(events: Iterable) -> Set[str]:
         for event in todo.pop():
             if isinstance(event, Import) and not event.level and event.module:
                 found.add(event.module.split(".")[0])
+            if isinstance(event, FunctionDef) and not body_may_contain(event, '"k":"import"'):
+                continue  # a cached body without imports stays undecoded (memory, time)
             for attr in _BLOCKS:
                 inner = getattr(event, attr, None)
                 if isinstance(inner, list) and inner:
