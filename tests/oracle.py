@@ -135,6 +135,11 @@ def router_class_names(root: Path) -> frozenset:
                         for b in node.bases):
                     names.add(node.name)
                     grew = True
+                elif (isinstance(node, ast.FunctionDef) and node.name not in names and any(
+                        isinstance(r, ast.Return) and _is_apirouter_call(r.value, names)
+                        for r in ast.walk(node))):
+                    names.add(node.name)  # a factory: `return APIRouter(...)`
+                    grew = True
                 elif (isinstance(node, ast.Assign) and len(node.targets) == 1
                       and isinstance(node.targets[0], ast.Name)
                       and node.targets[0].id not in names
@@ -396,8 +401,11 @@ def run(fixture: Path) -> dict:
         rec = Recorder(fixture, root)
         rec.install()
         entry_outcome: dict = {"loads": True}
+        module_name, _, factory = entry.partition(":")
         try:
-            importlib.import_module(entry)
+            loaded = importlib.import_module(module_name)
+            if factory:  # "app.factory:create_app": what `uvicorn --factory` does
+                getattr(loaded, factory)()
         except BaseException as exc:  # noqa: BLE001
             entry_outcome = classify(fixture, rec.own, exc)
         for name in routers:
