@@ -37,7 +37,7 @@ def _check(source: bytes) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith's own compile() checks
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_generated_programs(code):
     _check(code.encode("utf-8", "surrogatepass"))
