@@ -213,8 +213,7 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
     if entry_fails is not None:
-        effective.add((entry_fails.code, entry_fails.path, entry_fails.line,
-                       entry_fails.message))
+        effective.add(key_of(entry_fails))
     diagnostics = (root_causes(sims, project, sweep, effective) + app_diagnostics
                    + version_mismatch(project, env) + unanalysed_files(modules))
     if options.enabled is None or any(options.enabled("RL204", s.rel)
@@ -242,21 +241,20 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
             else:
                 own_cause.append((result, outcome))
         results.append(result)
-    if project.focus is not None:  # a one-file scan reports on the named files only
-        diagnostics = [d for d in diagnostics if d.path in project.focus]
+    def reported(found: List[Diagnostic]) -> List[Diagnostic]:
+        """Only the named files of a one-file scan, and only the enabled codes."""
+        return [d for d in found if (project.focus is None or d.path in project.focus)
+                and (options.enabled is None or options.enabled(d.code, d.path))]
+
+    if project.focus is not None:
         results = [r for r in results if r.path in project.focus]
-    if options.enabled is not None:
-        diagnostics = [d for d in diagnostics if options.enabled(d.code, d.path)]
     suppressions = suppress.collect(modules)
-    diagnostics, suppressed = suppress.apply(diagnostics, suppressions)
+    diagnostics, suppressed = suppress.apply(reported(diagnostics), suppressions)
     # A silenced root cause does not make its router load: the router keeps a line (RL300).
     remaining = {(d.code, d.path, d.line) for d in diagnostics}
     orphans = [router_failure(result, outcome, project) for result, outcome in own_cause
-               if (result.cause.code, result.cause.path, result.cause.line) not in remaining
-               and (project.focus is None or result.path in project.focus)]
-    if options.enabled is not None:
-        orphans = [d for d in orphans if options.enabled(d.code, d.path)]
-    orphans, more = suppress.apply(orphans, suppressions)
+               if (result.cause.code, result.cause.path, result.cause.line) not in remaining]
+    orphans, more = suppress.apply(reported(orphans), suppressions)
     diagnostics += orphans
     suppressed += more
     if options.report_unused_suppressions:

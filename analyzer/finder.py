@@ -95,23 +95,14 @@ class Finder:
         return "RL200" if internal else "RL201"
 
     def local_elsewhere(self, top: str) -> Optional[str]:
-        """The folder (or file) of a module or package named `top` deeper in the scanned tree,
-        when `top` itself is not importable from the source roots (`backend/app/` imported as
-        `app`): advising `pip install app` would be wrong, and a typosquatting hazard."""
+        """Where a module or package named `top` sits deeper in the scanned tree, when `top`
+        itself is not importable from the source roots (`backend/app/` imported as `app`):
+        advising `pip install app` would be wrong, and a typosquatting hazard."""
         if top not in self._elsewhere:
-            found = None
-            for module, (source, _) in sorted(self.modules.items()):
-                parts = module.split(".")
-                if top in parts[1:]:
-                    depth = len(parts) - parts.index(top, 1)
-                    path = source.rel.split("/")
-                    keep = len(path) - depth + (0 if source.is_package else 1)
-                    parent = Path(self.project.root, *path[: keep - 1])
-                    if (parent / "__init__.py").exists():
-                        continue  # inside a package: `pkg.sub.azure` is never `azure`
-                    found = "/".join(path[:keep]) + ("/" if source.is_package or depth > 1 else "")
-                    break
-            self._elsewhere[top] = found
+            from routerlint.roots import homes
+
+            places = homes(self.modules, {top}, self.project.root).get(top, [])
+            self._elsewhere[top] = next((h.shown for h in places if h.stops), None)
         return self._elsewhere[top]
 
     def missing_message(self, name: str, message: str, wanted: Optional[str] = None) -> str:

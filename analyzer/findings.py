@@ -127,16 +127,15 @@ def cause_of(failure: Failure) -> Cause:
 # Codes that are errors wherever they are: CPython refuses the file itself.
 ERRORS_ANYWHERE = ("RL100", "RL101", "RL102")
 UNREACHED = "not imported at start-up: "
-
-
 UNREADABLE_FIX = ("make the file readable by the user running routerlint (permissions, a "
                   "broken symlink), or exclude it")
 CAUGHT = "caught at start-up (an optional import): "
 UNCERTAIN = "only if a condition routerlint cannot decide holds: "
 
 
-def key_of(failure: Failure) -> tuple:
-    return (failure.code, failure.path, failure.line, failure.message)
+def key_of(cause) -> tuple:
+    """What makes a root cause the same one: a Failure, its Cause or its Diagnostic."""
+    return (cause.code, cause.path, cause.line, cause.message)
 
 
 def root_causes(sims: List[Simulation], project: Project,
@@ -152,14 +151,14 @@ def root_causes(sims: List[Simulation], project: Project,
         caught = {key_of(f) for sim in sims for f in sim.caught}
         uncertain = {key_of(f) for sim in sims for f in sim.uncertain}
         for diagnostic in found:
-            key = (diagnostic.code, diagnostic.path, diagnostic.line, diagnostic.message)
+            key = key_of(diagnostic)
             if key in effective or diagnostic.code in ERRORS_ANYWHERE:
                 continue
             if key in caught or key in uncertain:
                 diagnostic.severity = "warning"
                 diagnostic.message = (CAUGHT if key in caught else UNCERTAIN) + diagnostic.message
     if unreached is not None:
-        seen = {(d.code, d.path, d.line, d.message) for d in found}
+        seen = {key_of(d) for d in found}
         for diagnostic in _root_causes([unreached], project, seen):
             diagnostic.reached = False
             if diagnostic.code not in ERRORS_ANYWHERE:
@@ -176,7 +175,7 @@ def _root_causes(sims: List[Simulation], project: Project, seen: set) -> List[Di
             failure = outcome.failure
             if failure is None:
                 continue
-            key = (failure.code, failure.path, failure.line, failure.message)
+            key = key_of(failure)
             if key in seen:
                 continue
             seen.add(key)

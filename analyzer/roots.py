@@ -12,7 +12,7 @@ pylint find roots by crawling up through `__init__.py`. Settings (`--src`, `src 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, List, Set
+from typing import Dict, Iterable, List, NamedTuple, Set
 
 from routerlint.facts import FunctionDef, Import, body_may_contain
 from routerlint.graph import Modules
@@ -37,6 +37,42 @@ def imported_tops(events: Iterable) -> Set[str]:
     return found
 
 
+class Home(NamedTuple):
+    """Where a module name appears below the top of the project's module names."""
+
+    folder: Path  # the folder holding the package or module (its would-be source root)
+    shown: str  # its own path, relative to the project root: `backend/app/`, `scripts/x.py`
+    stops: bool  # crawling up through __init__.py files stops at `folder` (mypy's root rule)
+
+
+def homes(modules: Modules, names: Set[str], root: Path) -> Dict[str, List[Home]]:
+    """name -> every distinct place a package or module called `name` sits deeper in the
+    tree (`backend.app` holds `app` in backend/), in module-name order. One mechanism for
+    inferring roots and for saying where a missing name lives instead of `pip install`."""
+    found: Dict[str, Dict[Path, Home]] = {}
+    for module, (source, _) in sorted(modules.items()):
+        parts = module.split(".")
+        for depth in range(1, len(parts)):
+            name = parts[depth]
+            if name not in names:
+                continue
+            last = depth == len(parts) - 1 and not source.is_package
+            climb = len(parts) - depth - (0 if source.is_package else 1)
+            folder = source.path.parent
+            for _ in range(climb):
+                folder = folder.parent
+            if folder in found.get(name, {}):
+                continue
+            own = folder / (name + ".py" if last else name)
+            try:
+                shown = own.relative_to(root).as_posix() + ("" if last else "/")
+            except ValueError:
+                shown = str(own)
+            found.setdefault(name, {})[folder] = Home(
+                folder, shown, not (folder / "__init__.py").exists())
+    return {name: list(places.values()) for name, places in found.items()}
+
+
 def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     """{new root: why} for imports no current root or installed
     package satisfies; `importable(top)` says whether a name resolves today."""
@@ -44,26 +80,15 @@ def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     wanted = set()
     for _, facts in modules.values():
         wanted |= imported_tops(facts.events)
-    places: Dict[str, Set[Path]] = {}
-    for module, (source, _) in modules.items():
-        parts = module.split(".")
-        for depth in range(1, len(parts)):
-            if parts[depth] in wanted and parts[depth] not in tops:
-                # the folder holding package/module parts[depth]: climb from the file
-                climb = len(parts) - depth - (0 if source.is_package else 1)
-                folder = source.path.parent
-                for _ in range(climb):
-                    folder = folder.parent
-                places.setdefault(parts[depth], set()).add(folder)
     found: Dict[Path, str] = {}
-    for top, folders in sorted(places.items()):
-        if len(folders) == 1 and not importable(top):
-            folder = next(iter(folders))
+    for top, places in sorted(homes(modules, wanted - tops, root).items()):
+        if len(places) == 1 and not importable(top):
+            home = places[0]
             # Only where crawling up through __init__.py files stops (as mypy and pylint find
             # roots): `zenml/integrations/airflow` is `zenml.integrations.airflow`, never
             # `airflow`, however much `import airflow` inside it is unresolved.
-            if folder != root and not (folder / "__init__.py").exists():
-                found.setdefault(folder, f"the code imports '{top}', which lives there")
+            if home.folder != root and home.stops:
+                found.setdefault(home.folder, f"the code imports '{top}', which lives there")
     return found
 
 
