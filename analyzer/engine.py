@@ -165,9 +165,9 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
                "the module that creates the app and that nothing imports")
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
-    def fresh() -> Simulation:
-        return Simulation(finder.find, finder.missing_code, finder.children,
-                          finder.missing_message, kinds.resolve)
+    def fresh(using: Finder = finder) -> Simulation:
+        return Simulation(using.find, using.missing_code, using.children,
+                          using.missing_message, kinds.resolve)
 
     sims: List[Simulation] = []
     last: Dict[str, Tuple[Outcome, bool]] = {}
@@ -199,29 +199,20 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         if router not in last:
             last[router] = (alone[router], True)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
-    leftover = [name for name in sorted(modules) if name not in executed]
-    sweep: Optional[Simulation] = None  # modules start-up never imports, each tried once
-    if leftover:
-        sim = sweep = fresh()
-        for name in leftover:
-            if name not in sim.executed:
-                try:
-                    sim.import_module(name)
-                except Raised:
-                    pass
+    sweeps = _sweep([name for name in sorted(modules) if name not in executed], modules,
+                    finder, fresh)
 
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
     if entry_fails is not None:
         effective.add(key_of(entry_fails))
-    diagnostics = (root_causes(sims, project, sweep, effective) + app_diagnostics
+    diagnostics = (root_causes(sims, project, sweeps, effective) + app_diagnostics
                    + version_mismatch(project, env) + unanalysed_files(modules))
     if options.enabled is None or any(options.enabled("RL204", s.rel)
                                       for s, _ in modules.values()):
         diagnostics += undeclared_imports(project, modules, finder, env)
     if entry is not None and entry_fails is None:
-        diagnostics += not_included(sims + ([sweep] if sweep else []), routers, modules, last,
-                                    project, kinds)
+        diagnostics += not_included(sims + sweeps, routers, modules, last, project, kinds)
     results = []
     own_cause: List[Tuple[RouterResult, Outcome]] = []  # failing by a cause in their own file
     for router, line in routers.items():
@@ -305,7 +296,7 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
                          ) -> Tuple[Project, Modules]:
     """The project named again with the source roots its own imports need (roots.py) and the
     one its server command implies (rundecl.py)."""
-    from routerlint.roots import describe, inferred_roots
+    from routerlint.roots import describe, inferred_roots, inserted_roots
 
     tops = {name.split(".")[0] for name in modules}
 
@@ -313,7 +304,10 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
         return (top in tops or env.locate(top) is not None
                 or project.locate(top)[0] is not None)
 
-    found = inferred_roots(modules, importable, project.root)
+    found = {folder: why for folder, why in inserted_roots(modules, project.root).items()
+             if folder not in project.source_roots}
+    found.update((folder, why) for folder, why in
+                 inferred_roots(modules, importable, project.root).items() if folder not in found)
     if declared_root is not None and declared_root[0] not in project.source_roots:
         found = {declared_root[0]: declared_root[1], **found}
     if options.verbose:
@@ -326,6 +320,34 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
     renamed = discover(options.paths, roots, options.exclude, options.excludes)
     known = {source.path: facts for source, facts in modules.values()}
     return renamed, _scan(renamed, scanner, known)
+
+
+def _sweep(leftover: List[str], modules: Modules, finder: Finder,
+           fresh: Callable[[Finder], Simulation]) -> List[Simulation]:
+    """Modules start-up never imports, each tried once: scripts and tests in the sys.path
+    they run with (roots.script_scopes), one interpreter per scope; the rest in one more."""
+    from routerlint.roots import script_scopes
+
+    if not leftover:
+        return []
+    wanted = set(leftover)
+    groups = [(finder.scoped(*scope), [n for n in names if n in wanted])
+              for scope, names in script_scopes(modules).items()]
+    scripts = {name for _, names in groups for name in names}
+    groups.append((finder, [name for name in leftover if name not in scripts]))
+    sims = []
+    for using, names in groups:
+        if not names:
+            continue
+        sim = fresh(using)
+        sims.append(sim)
+        for name in names:
+            if name not in sim.executed:
+                try:
+                    sim.import_module(name)
+                except Raised:
+                    pass
+    return sims
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

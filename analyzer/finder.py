@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from routerlint.discover import Project
 from routerlint.distributions import dist_for_import
@@ -24,6 +24,17 @@ class Finder:
         self._internal_tops = {name.split(".")[0] for name in modules}
         self._specs: Dict[str, Optional[Spec]] = {}
         self._elsewhere: Dict[str, Optional[str]] = {}
+        self._first: Tuple[Path, ...] = ()  # a script's sys.path before the roots (scoped)
+        self._last: Tuple[Path, ...] = ()
+        self._alias: Dict[str, str] = {}  # top-level name found there -> its module name
+        self._by_path: Dict[str, str] = {}  # file -> module name (filled when first needed)
+
+    def scoped(self, first: Tuple[Path, ...], last: Tuple[Path, ...]) -> "Finder":
+        """The same project seen by a process started as a script (roots.script_scopes):
+        `first` folders win over every root, `last` ones come after the environment."""
+        twin = Finder(self.project, self.modules, self.env)
+        twin._first, twin._last, twin._elsewhere = first, last, self._elsewhere
+        return twin
 
     def find(self, name: str) -> Optional[Spec]:
         if name not in self._specs:
@@ -39,6 +50,15 @@ class Finder:
         parent = self.find(parent_name) if parent_name else None
         if parent_name and (parent is None or not parent.is_package):
             return None
+        top = name.partition(".")[0]
+        if top in self._alias:  # below a package found in a script's own folder
+            found = self.modules.get(self._alias[top] + name[len(top):])
+            return None if found is None else Spec(found[0].rel, found[1], found[0].is_package)
+        if not parent_name:
+            for folder in self._first:
+                spec = self._in_folder(folder, name)
+                if spec is not None:
+                    return spec
         if parent is not None and parent.external:
             located = self.env.locate(name)
             return self._external(name, located) if located is not None else None
@@ -56,6 +76,28 @@ class Finder:
             return self._external(name, located)
         if namespace:
             return Spec(self.project.rel(path), None, True)
+        for folder in self._last if not parent_name else ():
+            spec = self._in_folder(folder, name)
+            if spec is not None:
+                return spec
+        return None
+
+    def _in_folder(self, folder: Path, name: str) -> Optional[Spec]:
+        """A top-level module in one sys.path folder of a script: the scanned module there,
+        under the name the script imports it by; a file not scanned is opaque (any name)."""
+        for path, is_package in ((folder / name / "__init__.py", True),
+                                 (folder / f"{name}.py", False)):
+            if not path.is_file():
+                continue
+            if not self._by_path:
+                self._by_path.update((str(source.path), module)
+                                     for module, (source, _) in self.modules.items())
+            module = self._by_path.get(str(path))
+            if module is None:
+                return Spec(self.project.rel(path), None, is_package, external=True)
+            self._alias[name] = module
+            source, facts = self.modules[module]
+            return Spec(source.rel, facts, is_package)
         return None
 
     def children(self, package: str) -> List[str]:

@@ -5,7 +5,7 @@ dependency mismatches, unused suppressions."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from routerlint import suppress, undeclared
 from routerlint.apps import creates_app
@@ -139,7 +139,7 @@ def key_of(cause) -> tuple:
 
 
 def root_causes(sims: List[Simulation], project: Project,
-                unreached: Optional[Simulation] = None,
+                unreached: Sequence[Simulation] = (),
                 effective: Optional[set] = None) -> List[Diagnostic]:
     """One finding per root cause. Those only the sweep over modules start-up never imports
     (`unreached`) found are still reported, as warnings saying so (`reached` False), so that a
@@ -157,9 +157,9 @@ def root_causes(sims: List[Simulation], project: Project,
             if key in caught or key in uncertain:
                 diagnostic.severity = "warning"
                 diagnostic.message = (CAUGHT if key in caught else UNCERTAIN) + diagnostic.message
-    if unreached is not None:
+    if unreached:
         seen = {key_of(d) for d in found}
-        for diagnostic in _root_causes([unreached], project, seen):
+        for diagnostic in _root_causes(unreached, project, seen):
             diagnostic.reached = False
             if diagnostic.code not in ERRORS_ANYWHERE:
                 diagnostic.severity = "warning"

@@ -11,8 +11,9 @@ pylint find roots by crawling up through `__init__.py`. Settings (`--src`, `src 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Dict, Iterable, List, NamedTuple, Set
+from typing import Dict, Iterable, List, NamedTuple, Set, Tuple
 
 from routerlint.facts import FunctionDef, Import, body_may_contain
 from routerlint.graph import Modules
@@ -101,3 +102,47 @@ def describe(found: Dict[Path, str], root: Path) -> List[str]:
             rel = str(folder)
         out.append(f"{rel} ({why})")
     return out
+
+
+_TEST_FILE = re.compile(r"(test_.*|.*_test|conftest)\.py")
+Scope = Tuple[Tuple[Path, ...], Tuple[Path, ...]]  # (folders before the roots, after them)
+
+
+def script_scopes(modules: Modules) -> Dict[Scope, List[str]]:
+    """The sys.path a module sees when it is run, not imported: `python scripts/seed.py` puts
+    `scripts/` first, pytest puts a test file's first folder without `__init__.py` first,
+    and constant `sys.path.insert(0, ...)` / `.append(...)` lines add theirs. Scripts inside a
+    package are left alone (they are run with `python -m`). {scope: modules run in it}."""
+    found: Dict[Scope, List[str]] = {}
+    for name, (source, facts) in sorted(modules.items()):
+        folder = source.path.parent
+        if _TEST_FILE.fullmatch(source.path.name):
+            while (folder / "__init__.py").exists() and folder.parent != folder:
+                folder = folder.parent
+        elif not facts.script or (folder / "__init__.py").exists():
+            continue
+        first: List[Path] = [folder]
+        last: List[Path] = []
+        for _, at_front, rel in facts.sys_path:
+            path = (source.path.parent / rel).resolve()
+            if path.is_dir():
+                if at_front:
+                    first.insert(0, path)
+                else:
+                    last.append(path)
+        found.setdefault((tuple(first), tuple(last)), []).append(name)
+    return found
+
+
+def inserted_roots(modules: Modules, root: Path) -> Dict[Path, str]:
+    """{folder: why} for constant `sys.path.insert/append` lines in modules that are not test
+    files: once such a module runs, the whole process sees the folder."""
+    found: Dict[Path, str] = {}
+    for _, (source, facts) in sorted(modules.items()):
+        if _TEST_FILE.fullmatch(source.path.name):
+            continue
+        for line, _, rel in facts.sys_path:
+            path = (source.path.parent / rel).resolve()
+            if path.is_dir() and path != root:
+                found.setdefault(path, f"{source.rel}:{line} adds it to sys.path")
+    return found

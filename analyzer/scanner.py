@@ -324,11 +324,15 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
     return type(node) is cst.Name and node.value == "True"
 
 
+_PATHLIKE = (cst.Call, cst.Attribute, cst.Subscript, cst.BinaryOperation)
+
+
 class _Walker:
     def __init__(self, twins, target: Version, facts: ModuleFacts) -> None:
         self.twins = twins
         self.target = target
         self.facts = facts
+        self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
 
     def pos(self, node: cst.CSTNode) -> Tuple[int, int]:
         twin = self.twins.get(id(node))
@@ -379,6 +383,8 @@ class _Walker:
             if names:
                 out.append(Bind(line, names))
         elif type(node) is cst.Expr and type(node.value) is cst.Call:
+            if top and dotted(node.value.func) in ("sys.path.insert", "sys.path.append"):
+                self.sys_path(node.value, line)
             self.call(node.value, line, col, out, binds=[])
         elif type(node) is cst.Return and not top and node.value is not None:
             value = node.value
@@ -391,6 +397,30 @@ class _Walker:
             elif dotted(value) is not None:
                 out.append(Return(line, ref=dotted(value)))
 
+    def sys_path(self, node: cst.Call, line: int) -> None:
+        from routerlint.pathexpr import folder_of
+
+        args = [a.value for a in node.args if a.keyword is None and not a.star]
+        first = dotted(node.func) == "sys.path.insert"
+        if len(args) != (2 if first else 1):
+            return
+        if first and not (type(args[0]) is cst.Integer and args[0].value == "0"):
+            first = False  # insert(1, ...) and the like: after the script's own folder
+        folder = folder_of(args[-1], self.paths)
+        if folder is not None:
+            self.facts.sys_path.append([line, first, folder])
+
+    def path_name(self, names: List[str], value: cst.BaseExpression) -> None:
+        """`ROOT = Path(__file__).resolve().parent.parent` at module level, for a later
+        `sys.path.insert(0, str(ROOT))`."""
+        from routerlint.pathexpr import path_parts
+
+        parts = path_parts(value, self.paths)
+        if parts is not None:
+            self.paths[names[0]] = parts
+        else:
+            self.paths.pop(names[0], None)
+
     def assign(self, node, line: int, col: int, out: list, top: bool) -> None:
         if type(node) is cst.AnnAssign:
             if node.value is None:
@@ -399,6 +429,8 @@ class _Walker:
         else:
             names = [n for t in node.targets for n in _targets(t.target)]
         value = node.value
+        if top and len(names) == 1 and type(value) in _PATHLIKE:
+            self.path_name(names, value)
         if type(value) is cst.Call and self.call(value, line, col, out, binds=names):
             return
         event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
@@ -568,6 +600,7 @@ class _Walker:
             left, comp = node.left, node.comparisons[0]
             if dotted(left) == "__name__" and literal_str(comp.comparator) == "__main__":
                 if type(comp.operator) is cst.Equal:
+                    self.facts.script = True
                     return False
                 if type(comp.operator) is cst.NotEqual:
                     return True

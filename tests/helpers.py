@@ -52,16 +52,17 @@ def target_python(expect: dict, request) -> str | None:
     return request.getfixturevalue("target_envs")(expect["env"])
 
 
-def expected_outcomes(expect: dict) -> dict[str, dict]:
-    """expect.toml [routers] as {"module": {"loads": True} | {"loads": False, "code", "at"}}."""
+def expected_outcomes(expect: dict, section: str = "routers") -> dict[str, dict]:
+    """expect.toml [routers] as {"module": {"loads": True} | {"loads": False, "code", "at"}};
+    [scripts] as {"path": ...} alike ("runs" for a script that runs)."""
     out = {}
-    for module, spec in expect.get("routers", {}).items():
-        if spec == "loads":
+    for module, spec in expect.get(section, {}).items():
+        if spec in ("loads", "runs"):
             out[module] = {"loads": True}
         elif isinstance(spec, dict) and "fails" in spec:
             out[module] = {"loads": False, "code": spec["fails"], "at": spec.get("at")}
         else:
-            raise ValueError(f"expect.toml: bad value for router {module!r}: {spec!r}")
+            raise ValueError(f"expect.toml: bad value for {module!r} in [{section}]: {spec!r}")
     return out
 
 
@@ -87,15 +88,17 @@ def describe(outcome: dict | None) -> str:
     return text
 
 
-def compare_routers(expected: dict[str, dict], actual: dict[str, dict], who: str) -> list[str]:
-    """Mismatch lines, empty when `actual` says the same as `expected` for every router."""
+def compare_routers(expected: dict[str, dict], actual: dict[str, dict], who: str,
+                    what: str = "routers") -> list[str]:
+    """Mismatch lines, empty when `actual` says the same as `expected` for every router
+    (or script)."""
     problems = []
     missing = sorted(set(expected) - set(actual))
     extra = sorted(set(actual) - set(expected))
     if missing:
-        problems.append(f"routers in expect.toml that {who} did not report: {missing}")
+        problems.append(f"{what} in expect.toml that {who} did not report: {missing}")
     if extra:
-        problems.append(f"routers {who} found that expect.toml does not list: {extra}")
+        problems.append(f"{what} {who} found that expect.toml does not list: {extra}")
     for module in sorted(set(expected) & set(actual)):
         if comparable(expected[module]) != comparable(actual[module]):
             problems.append(

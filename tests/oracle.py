@@ -4,6 +4,7 @@ Usage::
 
     python tests/oracle.py <fixture_dir>                  # prints one JSON object
     python tests/oracle.py --single <fixture_dir> <module>  # internal: one router, this process
+    python tests/oracle.py --script <fixture_dir> <path>    # internal: one script, this process
 
 Output::
 
@@ -358,6 +359,29 @@ def run_single(fixture: Path, module: str) -> dict:
     return {"loads": True, "router_object": holds_router(imported)}
 
 
+def run_script(fixture: Path, rel: str) -> dict:
+    """Run one script as `PYTHONPATH=<source root> python <rel>` from the fixture folder
+    does: its own folder first on sys.path (pytest's rootdir insertion gives a test file
+    without `__init__.py` the same), then the source root."""
+    expect = load_expect(fixture)
+    root = source_root(fixture, expect)
+    path = (fixture / rel).resolve()
+    _prepare_process(root)
+    sys.path.insert(0, str(path.parent))
+    own = own_top_level_names(root) | own_top_level_names(path.parent)
+    import runpy
+
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except BaseException as exc:  # noqa: BLE001 - we report everything
+        return classify(fixture, own, exc)
+    return {"loads": True}
+
+
+def run_script_subprocess(fixture: Path, rel: str) -> dict:
+    return _subprocess(fixture, "--script", rel)
+
+
 def holds_router(module) -> bool:
     """Does the loaded module hold, at top level, an instance of FastAPI's APIRouter?"""
     try:
@@ -368,8 +392,12 @@ def holds_router(module) -> bool:
 
 
 def run_alone_subprocess(fixture: Path, module: str) -> dict:
+    return _subprocess(fixture, "--single", module)
+
+
+def _subprocess(fixture: Path, mode: str, what: str) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-I", str(Path(__file__).resolve()), "--single", str(fixture), module],
+        [sys.executable, "-I", str(Path(__file__).resolve()), mode, str(fixture), what],
         capture_output=True,
         text=True,
         timeout=120,
@@ -428,12 +456,14 @@ def run(fixture: Path) -> dict:
         "discovered": discovered,
         "expected": expected,
         "routers": result,
+        "scripts": {rel: run_script_subprocess(fixture, rel) for rel in expect.get("scripts", {})},
     }
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 4 and argv[1] == "--single":
-        out = run_single(Path(argv[2]).resolve(), argv[3])
+    if len(argv) == 4 and argv[1] in ("--single", "--script"):
+        run_one = run_single if argv[1] == "--single" else run_script
+        out = run_one(Path(argv[2]).resolve(), argv[3])
         sys.stdout.flush()
         print("\n" + json.dumps(out), flush=True)
         return 0

@@ -21,6 +21,8 @@ def test_expect_matches_cpython(fixture_app, fixture_copy, request):
             f"    not routers:        {sorted(set(expected) - discovered)}"
         )
     problems += compare_routers(expected, data["routers"], "CPython")
+    problems += compare_routers(expected_outcomes(expect, "scripts"), data.get("scripts", {}),
+                                "CPython", "scripts")
     not_routers = sorted(m for m, o in data["routers"].items()
                          if o.get("loads") and o.get("router_object") is False)
     if not_routers:

@@ -27,6 +27,23 @@ def _predicted(report: dict) -> dict[str, dict]:
     return out
 
 
+def _scripts(report: dict, expected: dict[str, dict]) -> dict[str, dict]:
+    """What routerlint says of each script start-up never runs: it fails where expect.toml
+    says when a finding of that code sits there; it runs when no finding is in its file."""
+    out = {}
+    for path, want in expected.items():
+        if not want["loads"]:
+            hit = next((d for d in report.get("diagnostics", [])
+                        if d["code"] == want["code"] and f"{d['path']}:{d['line']}" == want["at"]),
+                       None)
+        else:
+            hit = next((d for d in report.get("diagnostics", []) if d["path"] == path), None)
+        out[path] = ({"loads": True} if hit is None else
+                     {"loads": False, "code": hit["code"], "at": f"{hit['path']}:{hit['line']}",
+                      "message": hit["message"]})
+    return out
+
+
 def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
     expect = load_expect(fixture_app)
     args = list(expect.get("args", []))
@@ -51,6 +68,8 @@ def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
             f"routerlint started from {report.get('app')}, expect.toml says {expect['app']}")
     predicted = _predicted(report)
     problems = compare_routers(expected_outcomes(expect), predicted, "routerlint")
+    scripts = expected_outcomes(expect, "scripts")
+    problems += compare_routers(scripts, _scripts(report, scripts), "routerlint", "scripts")
     assert not problems, f"{fixture_app.name}: routerlint disagrees with expect.toml\n" + "\n".join(problems)
 
     failing = any(not r.get("loads") for r in report.get("routers", []))

@@ -118,3 +118,44 @@ def test_parse_without_validation_gives_the_same_facts_and_restores_validation()
         pass
     else:
         raise AssertionError("LibCST no longer validates hand-built nodes")
+
+
+SYS_PATH_FORMS = [
+    'os.path.dirname(__file__)',
+    'os.path.join(os.path.dirname(__file__), "vendored")',
+    'os.path.dirname(os.path.dirname(os.path.abspath(__file__)))',
+    'os.path.join(os.path.dirname(__file__), "..", "lib", "x")',
+    'str(Path(__file__).resolve().parent.parent / "lib")',
+    'str(Path(__file__).parents[2])',
+    'str(Path(__file__).parent.joinpath("a", "b"))',
+    'os.path.realpath(os.path.join(os.path.dirname(__file__), "../.."))',
+    'os.path.dirname(__file__) + "/plugins"',
+]
+
+
+def test_sys_path_folders_equal_what_python_computes():
+    """The folder of each `sys.path.insert(0, <expr>)` form is the one the expression
+    evaluates to, relative to the file's folder (evaluated here by Python itself)."""
+    import os
+    import posixpath
+    from pathlib import Path as RealPath
+
+    here = "/r/a/b/c"
+    for expr in SYS_PATH_FORMS:
+        truth = eval(expr, {"__file__": f"{here}/mod.py", "os": os, "Path": RealPath, "str": str})
+        want = posixpath.relpath(posixpath.normpath(truth), here)
+        source = f"import os, sys\nfrom pathlib import Path\nsys.path.insert(0, {expr})\n"
+        facts = scan_source(source.encode(), "mod.py")
+        assert [rel for _, _, rel in facts.sys_path] == [want], expr
+
+
+def test_sys_path_through_a_name_and_unknown_forms():
+    source = (b"import os, sys\nfrom pathlib import Path\n"
+              b"ROOT = Path(__file__).resolve().parent.parent\n"
+              b"sys.path.append(str(ROOT))\n"
+              b"sys.path.insert(0, os.getcwd())\n"  # the working folder: unknown
+              b"sys.path.insert(0, os.environ['LIB'])\n")
+    facts = scan_source(source, "mod.py")
+    assert facts.sys_path == [[4, False, ".."]]
+    assert not facts.script
+    assert scan_source(b"if __name__ == '__main__':\n    pass\n", "s.py").script
