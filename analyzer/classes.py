@@ -3,18 +3,20 @@ spelled: `APIRouter` under any alias or attribute path (`fastapi.APIRouter`,
 `from fastapi import APIRouter as Router`), project classes that subclass it, directly or
 through other project classes in any module (`class PrefectRouter(APIRouter)` in one module,
 `router = PrefectRouter()` in thirty others), and project factories that return one
-(`def create_application(...): app = FastAPI(...); ...; return app`). Read from the facts,
-never imported.
+(`def create_application(...): app = FastAPI(...); ...; return app`), and classes of
+installed libraries that subclass them (read from their source with `ast`). Read from the
+facts, never imported.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
 from routerlint.graph import Modules, _absolute
 
 ROUTER, APP = "router", "app"
+Shape = Tuple[Dict[str, str], Dict[str, List[str]]]  # (bindings, class -> bases)
 
 # Where FastAPI (and Starlette's re-export through FastAPI) defines the two classes.
 KNOWN = {
@@ -29,8 +31,11 @@ class Kinds:
     """For each module: its top-level names bound to a router or app class, and the dotted
     targets of its imports (`Router` -> `fastapi.APIRouter`, `api` -> the module `fastapi`)."""
 
-    def __init__(self, modules: Modules) -> None:
+    def __init__(self, modules: Modules,
+                 library: Optional[Callable[[str], Optional[Shape]]] = None) -> None:
         self.modules = modules
+        # installed module name -> its shape (external.module_classes), None when not found
+        self.library = library or (lambda module: None)
         self.targets: Dict[str, Dict[str, str]] = {}
         self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}
         for name, (source, facts) in modules.items():
@@ -112,7 +117,27 @@ class Kinds:
             target = self.targets[owner].get(attr)
             if target is not None:
                 return self._qualified(target, seen)
+            return None
+        # An installed library's class (CapWords: its functions are not followed), a router
+        # or an app when one of its bases is: `class VersionedRouter(APIRouter)`.
+        shape = self.library(owner) if owner and attr.lstrip("_")[:1].isupper() else None
+        if shape is None:
+            return None
+        bindings, classes = shape
+        if attr in classes:
+            return next((k for k in (self._library_base(owner, bindings, base, seen)
+                                     for base in classes[attr]) if k), None)
+        if attr in bindings:
+            return self._qualified(bindings[attr], seen)
         return None
+
+    def _library_base(self, owner: str, bindings: Dict[str, str], base: str,
+                      seen: set) -> Optional[str]:
+        head, _, rest = base.partition(".")
+        if head in bindings:
+            target = bindings[head]
+            return self._qualified(f"{target}.{rest}" if rest else target, seen)
+        return self._qualified(f"{owner}.{base}", seen)  # a class of the same module
 
     def first_assign(self, module: str, kind: str) -> Optional[Assign]:
         """The first top-level `x = Cls(...)` in `module` whose class is of `kind`."""

@@ -154,7 +154,7 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     graph = build_graph(project, modules, scanner)
     finder = Finder(project, modules, env)
 
-    kinds = Kinds(modules)
+    kinds = Kinds(modules, finder.library_shape)
     routers = router_modules(modules, kinds)
     entry = entry_module(app_option, modules, graph, kinds)
     if entry is not None and entry not in modules:

@@ -11,6 +11,7 @@ module *unknown* (None): every name is accepted, never a false alarm.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
@@ -196,3 +197,68 @@ def _read(path, module, is_package, locate, target, seen, deps):
         return None, None, True
     dynamic_all = "__all__" in names and facts.all_names is None
     return frozenset(names), facts.all_names, dynamic_all
+
+
+
+Shape = Tuple[Dict[str, str], Dict[str, List[str]]]
+
+
+def module_classes(path: str, module: str, is_package: bool) -> Shape:
+    """(the names its imports and aliases bind -> dotted targets, its top-level classes ->
+    their bases as written) for an installed module: what a project's `router =
+    VersionedRouter()` needs to know that a library's `class VersionedRouter(APIRouter)` is a
+    router. Read with `ast` (library modules can be long; this needs no positions) and
+    remembered like its names."""
+
+    def compute():
+        from routerlint.reportcache import read_stamped
+
+        deps: Dict[str, Stamp] = {}
+        data = read_stamped(path, deps)
+        try:
+            tree = ast.parse(data or b"")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ({}, {}), deps
+        package = module if is_package else module.rpartition(".")[0]
+        return _shape(tree.body, package), deps
+
+    shape, deps = _remembered(path, f"|classes|{module}", compute, encode=lambda r: list(r),
+                              decode=lambda d: (dict(d[0]), dict(d[1])), unreadable=({}, {}))
+    READ.update(deps)
+    return shape
+
+
+def _shape(body, package: str) -> Shape:
+    bindings: Dict[str, str] = {}
+    classes: Dict[str, List[str]] = {}
+    todo = list(body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                bindings[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                if node.level - 1 >= len(parts):
+                    continue
+                base = ".".join(parts[: len(parts) - (node.level - 1)] + ([base] if base else []))
+            for alias in node.names:
+                if alias.name != "*":
+                    bindings[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.ClassDef):
+            classes[node.name] = [ast.unparse(b) for b in node.bases
+                                  if isinstance(b, (ast.Name, ast.Attribute))]
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name)
+              and isinstance(node.value, (ast.Name, ast.Attribute))):
+            head, _, rest = ast.unparse(node.value).partition(".")
+            if head in bindings:  # `Router = routing.APIRouter`
+                bindings[node.targets[0].id] = f"{bindings[head]}.{rest}" if rest \
+                    else bindings[head]
+        elif isinstance(node, (ast.If, ast.Try)):
+            todo[:0] = node.body + node.orelse + getattr(node, "finalbody", []) + [
+                stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]
+    return bindings, classes

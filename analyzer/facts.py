@@ -169,6 +169,9 @@ class If:
     test: Optional[bool]
     body: List[Any] = field(default_factory=list)
     orelse: List[Any] = field(default_factory=list)
+    # A test on one name against literal strings, decided when the simulation knows the
+    # name's value (a parameter bound by a call): [name, "==" | "!=" | "in" | "not in", [..]]
+    compare: Optional[List[Any]] = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 from routerlint.discover import Project
 from routerlint.distributions import dist_for_import
 from routerlint.environment import Environment, Located
-from routerlint.external import module_names, removed_names
+from routerlint.external import module_classes, module_names, removed_names
 from routerlint.graph import Modules
 from routerlint.simulate import Spec
 
@@ -99,6 +99,16 @@ class Finder:
             source, facts = self.modules[module]
             return Spec(source.rel, facts, is_package)
         return None
+
+    def library_shape(self, module: str):
+        """An installed module's bindings and class bases (external.module_classes), for
+        telling which library classes are routers; None when it is not an installed module."""
+        if module.split(".")[0] in self._internal_tops:
+            return None
+        located = self.env.locate(module)
+        if located is None or not located.file or located.kind not in ("module", "package"):
+            return None
+        return module_classes(located.file, module, located.is_package)
 
     def children(self, package: str) -> List[str]:
         """Submodule names of an internal package in `pkgutil.iter_modules` order (file

@@ -324,6 +324,24 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
     return type(node) is cst.Name and node.value == "True"
 
 
+_COMPARE_OPS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in"}
+
+
+def _compare(node: cst.BaseExpression) -> Optional[List[Any]]:
+    """`name == "x"`, `name != "x"`, `name in ("a", "b")` as [name, op, [strings]]."""
+    if type(node) is not cst.Comparison or len(node.comparisons) != 1:
+        return None
+    comp = node.comparisons[0]
+    op = _COMPARE_OPS.get(type(comp.operator))
+    if type(node.left) is not cst.Name or op is None:
+        return None
+    if op in ("==", "!="):
+        text = literal_str(comp.comparator)
+        return None if text is None else [node.left.value, op, [text]]
+    strings = _strings(comp.comparator)
+    return None if strings is None else [node.left.value, op, strings]
+
+
 _PATHLIKE = (cst.Call, cst.Attribute, cst.Subscript, cst.BinaryOperation)
 
 
@@ -396,6 +414,12 @@ class _Walker:
                     out.append(Return(line, call=dotted(value.func)))
             elif dotted(value) is not None:
                 out.append(Return(line, ref=dotted(value)))
+            else:  # `return importlib.import_module(f".{name}", __name__).router`
+                while type(value) is cst.Attribute:
+                    value = value.value
+                if type(value) is cst.Call and dotted(value.func) in (
+                        "importlib.import_module", "import_module"):
+                    self.call(value, line, col, out, binds=[])
 
     def sys_path(self, node: cst.Call, line: int) -> None:
         from routerlint.pathexpr import folder_of
@@ -531,7 +555,7 @@ class _Walker:
             out.append(FunctionDef(line, col, name, self.suite(node.body, top=False),
                                    _params(node)))
         elif type(node) is cst.If:
-            out.append(self.if_(node, line))
+            out.append(self.if_(node, line, top))
         elif type(node) in (cst.Try, cst.TryStar):
             handlers = [Handler(self.pos(h)[0], _exception_names(h.type),
                                 self.suite(h.body, top)) for h in node.handlers]
@@ -566,13 +590,15 @@ class _Walker:
         elif type(node) is cst.While:
             out.append(Loop(line, body=self.suite(node.body, top)))
 
-    def if_(self, node: cst.If, line: int) -> If:
+    def if_(self, node: cst.If, line: int, top: bool) -> If:
         orelse: list = []
         if type(node.orelse) is cst.If:
-            orelse = [self.if_(node.orelse, self.pos(node.orelse)[0])]
+            orelse = [self.if_(node.orelse, self.pos(node.orelse)[0], top)]
         elif type(node.orelse) is cst.Else:
-            orelse = self.suite(node.orelse.body, True)
-        return If(line, self.test(node.test), self.suite(node.body, True), orelse)
+            orelse = self.suite(node.orelse.body, top)
+        test = self.test(node.test)
+        return If(line, test, self.suite(node.body, top), orelse,
+                  compare=_compare(node.test) if test is None else None)
 
     def with_(self, node: cst.With, line: int, out: list, top: bool) -> None:
         body = self.suite(node.body, top)

@@ -251,6 +251,10 @@ class Simulation:
                 f"cannot import name '{name}' from '{source.name}': its installed migration "
                 f"table says {source.removed[name]}",
                 symbol=f"{source.name}.{name}"))
+        if name not in source.ns and not source.external:
+            hook = source.ns.get("__getattr__")
+            if hook is not None and hook[0] == "func":  # PEP 562: it runs for this name
+                self.call_local(source, "__getattr__", 0, given=[("str", name)])
         value = self.attribute(source, name)
         if value is not None:
             return value
@@ -319,6 +323,9 @@ class Simulation:
         if kind == "lit":
             return expr[1]
         if kind == "var":
+            if expr[1] in ("__name__", "__package__") and expr[1] not in module.ns:
+                return module.name if expr[1] == "__name__" or module.is_package \
+                    else module.name.rpartition(".")[0]
             value = self.lookup(module, expr[1])
             return value[1] if value[0] in ("str", "modinfo") else None
         if kind == "item":  # `entry["module"]` of a registry record
@@ -398,9 +405,10 @@ class Simulation:
         self.call_local(module, event.func, event.line, event.args)
 
     def call_local(self, module: Module, callee: str, line: int,
-                   args: Sequence[Optional[str]] = ()) -> None:
+                   args: Sequence[Optional[str]] = (), given: Sequence[tuple] = ()) -> None:
         """Run a project function or method called at import time (app factories, loaders,
-        a router manager's `load_all()`), its parameters bound to the arguments we know."""
+        a router manager's `load_all()`), its parameters bound to the arguments we know
+        (`args` as written in `module`, or values `given`)."""
         value = self.lookup(module, callee)
         if value[0] == "func":
             owner_name, function, bound = value[1], value[2], []
@@ -411,7 +419,7 @@ class Simulation:
         owner = self.sys_modules.get(owner_name)
         if owner is None or self._depth > 8:
             return
-        values = bound + [self.lookup(module, a) if a else UNKNOWN for a in args]
+        values = bound + list(given) + [self.lookup(module, a) if a else UNKNOWN for a in args]
         params = list(getattr(function, "params", None) or ())
         saved = {name: owner.ns[name] for name in params if name in owner.ns}
         for name, given in zip(params, values):
@@ -454,9 +462,10 @@ class Simulation:
         self.run(module, event.finalbody)
 
     def on_if(self, module: Module, event: If) -> None:
-        if event.test is True:
+        test = event.test if event.test is not None else self.decide(module, event.compare)
+        if test is True:
             self.run(module, event.body)
-        elif event.test is False:
+        elif test is False:
             self.run(module, event.orelse)
         else:  # unknown condition: either branch may run; what fails there is not certain
             for branch in (event.body, event.orelse):
@@ -464,6 +473,18 @@ class Simulation:
                     self.run(module, branch)
                 except Raised as raised:
                     self.uncertain.append(raised.failure)
+
+    def decide(self, module: Module, compare: Optional[list]) -> Optional[bool]:
+        """`name == "x"` / `name in ("a", "b")` when `name` holds a known string (a
+        parameter bound by a call, such as the name a module `__getattr__` is asked for)."""
+        if not compare:
+            return None
+        name, op, strings = compare
+        value = module.ns.get(name)
+        if value is None or value[0] != "str":
+            return None
+        found = value[1] in strings
+        return found if op in ("==", "in") else not found
 
     def on_loop(self, module: Module, event: Loop) -> None:
         if event.package is not None:

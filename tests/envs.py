@@ -24,6 +24,7 @@ ENVS = {
     "exportlib1": (["exportlib-1"], []),
     "submodules": (["lazytools", "lazyattr", "fastcodec", "nsvendor-core"],
                    ["nsvendor-exporter-alpha"]),
+    "routerlib": (["routerkit"], []),
 }
 
 # package -> stdlib extension module copied into it: a real compiled submodule, loadable by

@@ -120,6 +120,7 @@ def router_class_names(root: Path) -> frozenset:
             trees.append(ast.parse(path.read_text(encoding="utf-8", errors="replace")))
         except SyntaxError:
             continue
+    names |= _library_router_names(trees, own_top_level_names(root))
     grew = True
     while grew:
         grew = False
@@ -148,6 +149,37 @@ def router_class_names(root: Path) -> frozenset:
                     names.add(node.targets[0].id)  # `PrivateRouter = AdminRouter`
                     grew = True
     return frozenset(names)
+
+
+def _library_router_names(trees, own: set[str]) -> set[str]:
+    """Names the fixture uses for router classes of installed libraries (`from routerkit
+    import VersionedRouter`, `routerkit.routing.VersionedRouter()`), asked of CPython: the
+    library is imported here and the class checked with issubclass."""
+    try:
+        from fastapi import APIRouter
+    except ImportError:
+        return set()
+
+    def is_router(module: str, attr: str) -> bool:
+        if not module or module.split(".")[0] in own:
+            return False
+        try:
+            value = getattr(importlib.import_module(module), attr)
+        except Exception:  # noqa: BLE001 - not importable: not a library router class
+            return False
+        return isinstance(value, type) and issubclass(value, APIRouter)
+
+    found = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                found.update(a.asname or a.name for a in node.names
+                             if a.name != "*" and is_router(node.module or "", a.name))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = ast.unparse(node.func.value)
+                if all(p.isidentifier() for p in owner.split(".")) and is_router(owner, node.func.attr):
+                    found.add(node.func.attr)
+    return found
 
 
 def defines_router(path: Path, names=frozenset({"APIRouter"})) -> bool:
