@@ -597,6 +597,9 @@ class _Walker:
         elif type(node.orelse) is cst.Else:
             orelse = self.suite(node.orelse.body, top)
         test = self.test(node.test)
+        if top and test is False and type(node.test) is cst.Comparison \
+                and dotted(node.test.left) == "__name__":
+            self.facts.script = True  # `if __name__ == "__main__":` at module level
         return If(line, test, self.suite(node.body, top), orelse,
                   compare=_compare(node.test) if test is None else None)
 
@@ -626,7 +629,6 @@ class _Walker:
             left, comp = node.left, node.comparisons[0]
             if dotted(left) == "__name__" and literal_str(comp.comparator) == "__main__":
                 if type(comp.operator) is cst.Equal:
-                    self.facts.script = True
                     return False
                 if type(comp.operator) is cst.NotEqual:
                     return True
