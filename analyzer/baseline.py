@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import List, Tuple
 
-from routerlint.discover import UsageError
-from routerlint.report import Diagnostic
+from routerlint.errors import UsageError
+from routerlint.results import Diagnostic
 
 VERSION = 1
 

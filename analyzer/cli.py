@@ -23,12 +23,11 @@ class _Group(click.Group):
     and never exit 1, which means "findings"."""
 
     def invoke(self, ctx):
-        from routerlint.discover import UsageError
-        from routerlint.environment import EnvironmentError_
+        from routerlint.errors import UsageError
 
         try:
             return super().invoke(ctx)
-        except (UsageError, EnvironmentError_) as exc:
+        except UsageError as exc:  # TargetPythonError too
             click.echo(f"routerlint: error: {exc}", err=True)
             ctx.exit(2)
         except (click.exceptions.ClickException, click.exceptions.Exit,
@@ -109,10 +108,10 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
-    from routerlint import config
+    from routerlint.project import config
     from routerlint.engine import analyze
     from routerlint import baseline as baselines
-    from routerlint.formats import FORMATS, summary_line, to_statistics
+    from routerlint.reporters.formats import FORMATS, summary_line, to_statistics
 
     paths = paths or (".",)
     if python is not None and not python.strip():
@@ -190,8 +189,8 @@ def graph(paths, drawing, python, app, config_file, src, exclude, target_version
     imports down to its root cause (failing ones marked)."""
     from pathlib import Path
 
-    from routerlint import config
-    from routerlint.drawing import DRAWINGS
+    from routerlint.project import config
+    from routerlint.reporters.graph import DRAWINGS
     from routerlint.engine import analyze
 
     paths = paths or (".",)
@@ -219,7 +218,7 @@ def _progress_wanted(output_format: str, quiet: bool) -> bool:
 
 
 def _emit(text: str, output_file) -> None:
-    from routerlint.discover import UsageError
+    from routerlint.errors import UsageError
 
     if output_file is None:
         if text:
@@ -238,8 +237,8 @@ def clean(path) -> None:
     """Remove the cache (.routerlint_cache/) of the project holding PATH."""
     from pathlib import Path
 
-    from routerlint.cache import clean as remove
-    from routerlint.discover import find_root
+    from routerlint.facts.cache import clean as remove
+    from routerlint.project.discover import find_root
 
     root = find_root(Path(path).resolve())
     if remove(root):

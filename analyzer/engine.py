@@ -9,22 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.apps import entry_module, router_modules
-from routerlint.classes import Kinds
-from routerlint.cache import Cache
-from routerlint.discover import DEFAULT_EXCLUDES, Project, SourceFile, discover, UsageError
-from routerlint.environment import Environment, choose_python
-from routerlint.facts import ModuleFacts
-from routerlint.finder import Finder
-from routerlint.graph import Modules, preload_graph
-from routerlint.findings import (
+from routerlint.runtime.apps import entry_module, router_modules
+from routerlint.runtime.fastapi_classes import Kinds
+from routerlint.facts.cache import Cache
+from routerlint.errors import UsageError
+from routerlint.project.discover import DEFAULT_EXCLUDES, Project, SourceFile, discover
+from routerlint.project.interpreter import Environment, choose_python
+from routerlint.facts.model import ModuleFacts
+from routerlint.runtime.finder import Finder
+from routerlint.runtime.graph import Modules, preload_graph
+from routerlint.diagnose import (
     app_failure, cause_of, key_of, not_included, root_causes, router_failure, undeclared_imports,
     unanalysed_files, unused_suppressions, version_mismatch,
 )
-from routerlint.report import Cause, Diagnostic, Report, RouterResult
-from routerlint.scanning import Scanner
+from routerlint.results import Cause, Diagnostic, Report, RouterResult
+from routerlint.facts.pool import Scanner
 from routerlint import suppress
-from routerlint.simulate import Outcome, Raised, Simulation
+from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 @dataclass
 class Options:
@@ -43,7 +44,7 @@ class Options:
     jobs: Optional[int] = None  # parsing processes; None: all cores, when the pool pays
     report_unused_suppressions: bool = False  # RL900 for suppressions that silenced nothing
     progress: bool = False  # a progress line on stderr while parsing (the CLI decides: a TTY)
-    max_file_bytes: Optional[int] = None  # larger files skip LibCST (largefile.py); None: 512 KB
+    max_file_bytes: Optional[int] = None  # larger files skip LibCST (facts/largefile.py); None: 512 KB
     # The effective settings as text: with it, a run whose `enabled` is set may use the
     # report cache (a callable cannot be fingerprinted, its settings can).
     settings_key: Optional[str] = None
@@ -69,7 +70,7 @@ def analyze(options: Options) -> Report:
     target = options.target_version or env.version
     reports = None
     if options.cache and (options.enabled is None or options.settings_key is not None):
-        from routerlint.reportcache import ReportCache
+        from routerlint.report_cache import ReportCache
 
         reports = ReportCache(project.root, _fingerprint(options, project, env, target))
         cached = reports.load()
@@ -78,7 +79,7 @@ def analyze(options: Options) -> Report:
             return cached
     report, scanner = _analyze(options, project, env, target, started)
     if reports is not None:
-        from routerlint import external
+        from routerlint.runtime import installed as external
 
         files = dict(external.READ)
         files.update(scanner.files)
@@ -95,14 +96,14 @@ def analyze(options: Options) -> Report:
 def _side_files(root: Path) -> List[Path]:
     """Files besides the sources that verdicts read: dependency declarations (RL204) and the
     server commands that name the app and its root (Dockerfile, compose, Procfile)."""
-    from routerlint.declared import declaration_paths
-    from routerlint.rundecl import declaration_files
+    from routerlint.project.dependencies import declaration_paths
+    from routerlint.project.servers import declaration_files
 
     return declaration_paths(root) + list(declaration_files(root))
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:
-    from routerlint.reportcache import read_stamped
+    from routerlint.report_cache import read_stamped
 
     record: Dict[str, tuple] = {}
     for path in paths:
@@ -126,8 +127,8 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
              started: float) -> Tuple[Report, Scanner]:
-    from routerlint import external
-    from routerlint.graph import build_graph
+    from routerlint.runtime import installed as external
+    from routerlint.runtime.graph import build_graph
 
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     external.READ.clear()
@@ -273,8 +274,8 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) ->
 
 def _declared_target(project: Project, modules: Modules, options: Options):
     """(RunTarget, the source root it implies or None) for the first server command in a
-    Dockerfile / compose file / Procfile whose module is in the scanned tree (rundecl.py)."""
-    from routerlint.rundecl import run_targets
+    Dockerfile / compose file / Procfile whose module is in the scanned tree (project/servers.py)."""
+    from routerlint.project.servers import run_targets
 
     for target in run_targets(project.root):
         if target.module in modules:
@@ -294,9 +295,9 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
                          env: Environment, scanner: Scanner,
                          declared_root: Optional[Tuple[Path, str]] = None
                          ) -> Tuple[Project, Modules]:
-    """The project named again with the source roots its own imports need (roots.py) and the
-    one its server command implies (rundecl.py)."""
-    from routerlint.roots import describe, inferred_roots, inserted_roots
+    """The project named again with the source roots its own imports need (runtime/roots.py) and the
+    one its server command implies (project/servers.py)."""
+    from routerlint.runtime.roots import describe, inferred_roots, inserted_roots
 
     tops = {name.split(".")[0] for name in modules}
 
@@ -326,7 +327,7 @@ def _sweep(leftover: List[str], modules: Modules, finder: Finder,
            fresh: Callable[[Finder], Simulation]) -> List[Simulation]:
     """Modules start-up never imports, each tried once: scripts and tests in the sys.path
     they run with (roots.script_scopes), one interpreter per scope; the rest in one more."""
-    from routerlint.roots import script_scopes
+    from routerlint.runtime.roots import script_scopes
 
     if not leftover:
         return []

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Set, Tuple
 
-from routerlint.report import Diagnostic
+from routerlint.results import Diagnostic
 
 Suppressions = Mapping[str, Mapping[int, List[str]]]  # rel path -> line -> codes ([]: all)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from routerlint import scanner
-from routerlint.cache import CACHE_DIR
+from routerlint.facts import scanner
+from routerlint.facts.cache import CACHE_DIR
 from routerlint.engine import Options, analyze
-from routerlint.formats import to_json
+from routerlint.reporters.formats import to_json
 from helpers import EXAMPLES_DIR, copy_fixture
 
 APP = EXAMPLES_DIR / "backend"
@@ -131,7 +131,7 @@ def test_clean_command_removes_the_cache(app):
 
 
 def test_probe_is_cached_per_interpreter(app, monkeypatch):
-    from routerlint.environment import Environment
+    from routerlint.project.interpreter import Environment
 
     _result(app)
     assert list((app / CACHE_DIR).glob("env-*.json"))
@@ -143,8 +143,8 @@ def test_probe_is_cached_per_interpreter(app, monkeypatch):
 
 
 def test_facts_round_trip_with_lazily_decoded_function_bodies():
-    from routerlint.facts import FunctionDef, body_may_contain, from_json, to_json
-    from routerlint.scanner import scan_source
+    from routerlint.facts.model import FunctionDef, body_may_contain, from_json, to_json
+    from routerlint.facts.scanner import scan_source
 
     source = (b"import os\n\ndef create_app():\n    from fastapi import FastAPI\n"
               b"    app = FastAPI()\n    return app\n\ndef helper(x):\n    return x + 1\n"
@@ -175,7 +175,7 @@ def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):
 _BACKGROUND = """
 import json, sys
 from routerlint.engine import Options, analyze
-from routerlint.formats import to_json
+from routerlint.reporters.formats import to_json
 report = analyze(Options(paths=[sys.argv[1]]))
 out = json.loads(to_json(report))
 out["summary"].pop("seconds")

@@ -1,7 +1,7 @@
 """Names of installed modules, read from source: unknown (never a false alarm) when a compiled
 module beside it may inject names at import time, as psycopg2's C extension does."""
 
-from routerlint import external
+from routerlint.runtime import installed as external
 
 
 def names(path):
@@ -27,7 +27,7 @@ def test_migration_table_names_only_what_the_hook_really_refuses(tmp_path):
     """pydantic-style `__getattr__ = getattr_migration(__name__)`: removed names and special
     cases come from `_migration.py`; names the module itself answers first (its bindings, its
     lazy-import table) or the hook returns (moved, redirected) are not refused."""
-    from routerlint.migrations import removed_names
+    from routerlint.runtime.removed_names import removed_names
 
     package = tmp_path / "fakepkg"
     package.mkdir()

@@ -7,8 +7,8 @@ import pytest
 
 from helpers import REPO
 from miniapp import LINES, make_app, run
-from routerlint.github import command, escape_data, escape_property
-from routerlint.report import Diagnostic
+from routerlint.reporters.github import command, escape_data, escape_property
+from routerlint.results import Diagnostic
 
 SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"  # OASIS SARIF 2.1.0, vendored
 

@@ -12,7 +12,7 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from routerlint.scanner import scan_source
+from routerlint.facts.scanner import scan_source
 
 SOURCES = sorted((Path(__file__).resolve().parents[1] / "analyzer").glob("*.py"))
 

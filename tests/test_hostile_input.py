@@ -72,13 +72,13 @@ def test_empty_python_is_a_usage_error(tmp_path):
 
 
 def test_an_interpreter_that_never_answers_is_a_clean_error(tmp_path, monkeypatch):
-    from routerlint import environment
+    from routerlint.project import interpreter as environment
 
     mute = tmp_path / "python"
     mute.write_text("#!/bin/sh\nsleep 60\n")
     mute.chmod(0o755)
     monkeypatch.setattr(environment, "PROBE_TIMEOUT", 1)
-    with pytest.raises(environment.EnvironmentError_, match="did not answer within 1 s"):
+    with pytest.raises(environment.TargetPythonError, match="did not answer within 1 s"):
         environment.Environment._run_probe(str(mute))
 
 
@@ -109,7 +109,7 @@ def test_debug_env_var_shows_the_traceback(tmp_path, monkeypatch):
 
 
 def test_a_large_generated_module_is_judged_by_cpython_alone(tmp_path):
-    from routerlint.largefile import LARGE_FILE_BYTES
+    from routerlint.facts.largefile import LARGE_FILE_BYTES
 
     items = LARGE_FILE_BYTES // 3 + 1000
     data = ("from app.helpers import missing_name\nimport os\nfrom typing import (List,\n"

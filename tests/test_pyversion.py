@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from routerlint.pyversion import allows
+from routerlint.project.pyversion import allows
 
 
 @pytest.mark.parametrize("spec, version, expected", [

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from routerlint import engine
-from routerlint.cache import CACHE_DIR
+from routerlint.facts.cache import CACHE_DIR
 from routerlint.engine import Options, analyze
-from routerlint.formats import to_json
+from routerlint.reporters.formats import to_json
 from helpers import EXAMPLES_DIR, copy_fixture
 
 APP = EXAMPLES_DIR / "backend"

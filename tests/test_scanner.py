@@ -6,17 +6,17 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from routerlint.facts import ClassDef, DynamicImport, If, Import, Loop, Try, from_json, to_json
-from routerlint.positions import statement_positions
-from routerlint.syntax import compile_verdict
-from routerlint.scanner import scan_source
+from routerlint.facts.model import ClassDef, DynamicImport, If, Import, Loop, Try, from_json, to_json
+from routerlint.facts.positions import statement_positions
+from routerlint.facts.syntax import compile_verdict
+from routerlint.facts.scanner import scan_source
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_statement_positions_equal_position_provider():
     """The AST-aligned positions are LibCST's own, on every statement of real files."""
-    files = (sorted(REPO.glob("analyzer/*.py")) + sorted(REPO.glob("examples/backend/app/**/*.py"))
+    files = (sorted(REPO.glob("analyzer/**/*.py")) + sorted(REPO.glob("examples/backend/app/**/*.py"))
              + sorted(REPO.glob("tests/fixtures/*/app/**/*.py")))
     checked = 0
     for path in files:
@@ -93,9 +93,9 @@ def test_syntax_verdicts_are_cpythons():
 def test_parse_without_validation_gives_the_same_facts_and_restores_validation():
     """The scanner skips LibCST's per-node validation while parsing; that must change no fact,
     and hand-built nodes must be validated again afterwards, even after a parse error."""
-    from routerlint import scanner as scanner_module
+    from routerlint.facts import scanner as scanner_module
 
-    files = (sorted(REPO.glob("analyzer/*.py")) + sorted(REPO.glob("tests/fixtures/*/app/**/*.py")))
+    files = (sorted(REPO.glob("analyzer/**/*.py")) + sorted(REPO.glob("tests/fixtures/*/app/**/*.py")))
     validate = cst.CSTNode.__dict__["__post_init__"]
     for path in files:
         source = path.read_bytes()

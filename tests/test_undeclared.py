@@ -134,7 +134,7 @@ def test_vcs_url_and_included_requirement_lines(tmp_path):
         "deps/observability.txt": "opentelemetry-exporter-prometheus  # metrics\n",
     })
     assert _symbols(_rl204(tmp_path)) == ["requests", "bleach"]
-    from routerlint.declared import declarations
+    from routerlint.project.dependencies import declarations
     assert "git" not in declarations(tmp_path).names
 
 

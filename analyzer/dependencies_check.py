@@ -11,13 +11,13 @@ from __future__ import annotations
 import sys
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
-from routerlint.declared import Declared
-from routerlint.distributions import (
+from routerlint.project.dependencies import Declared
+from routerlint.project.distributions import (
     IMPORT_TO_DIST, dist_for_import, imports_for_dist, installed_distributions,
     installed_requirements, normalize,
 )
-from routerlint.environment import Environment
-from routerlint.graph import Modules, imports_of
+from routerlint.project.interpreter import Environment
+from routerlint.runtime.graph import Modules, imports_of
 
 CHECKED = ("load", "lazy")
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from routerlint.discover import DEFAULT_EXCLUDES, UsageError, find_root
+from routerlint.errors import UsageError
+from routerlint.project.discover import DEFAULT_EXCLUDES, find_root
 
 if sys.version_info >= (3, 11):
     import tomllib

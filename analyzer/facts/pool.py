@@ -25,10 +25,10 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.cache import Cache, digest
-from routerlint.discover import SourceFile
-from routerlint.facts import ModuleFacts, SyntaxIssue, from_json
-from routerlint.reportcache import stamp_file
+from routerlint.facts.cache import Cache, digest
+from routerlint.project.discover import SourceFile
+from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json
+from routerlint.report_cache import stamp_file
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
 # needs libcst imported here (~0.17 s, so that the workers inherit it) before it can halve the
@@ -40,8 +40,8 @@ Work = List[Tuple[str, bytes, str]]  # (content hash, source bytes, path)
 
 def _parse(data: bytes, filename: str, mode: Tuple[int, ...]) -> Any:
     """`mode`: (major, minor) of the target, then the large-file limit in bytes."""
-    from routerlint.facts import to_json
-    from routerlint.scanner import scan_source  # libcst is imported only when parsing
+    from routerlint.facts.model import to_json
+    from routerlint.facts.scanner import scan_source  # libcst is imported only when parsing
 
     return to_json(scan_source(data, filename, (mode[0], mode[1]), *mode[2:]))
 
@@ -88,7 +88,7 @@ class Scanner:
         self.cache, self.jobs = cache, jobs
         # What the workers are told: the target version, and the large-file limit if set.
         self.target = tuple(target) + ((large,) if large is not None else ())
-        self.progress = progress  # may show a progress line on stderr (see progress.py)
+        self.progress = progress  # may show a progress line on stderr (see facts/progress.py)
         self.parsed = 0  # files really parsed in this run (not found in the cache)
         # Every file read: path -> (size, mtime_ns, sha256), for the report cache.
         self.files: Dict[str, Tuple[int, int, str]] = {}
@@ -167,7 +167,7 @@ class Scanner:
     def _start(self, work: Work, background: bool) -> Callable[[], List[Any]]:
         """Start parsing `work` (in a forked child when `background` allows it and it pays);
         returns the call that waits for its JSON-ready facts."""
-        from routerlint.progress import Progress
+        from routerlint.facts.progress import Progress
 
         workers = self._workers(work) if work else 0
         if (background and workers == 1 and self.jobs is None and "libcst" not in sys.modules
@@ -233,7 +233,7 @@ class Scanner:
 
         method = "fork" if _can_fork() else "spawn"
         if method == "fork" and workers > 1:
-            import routerlint.scanner  # noqa: F401  (libcst, inherited by every worker)
+            import routerlint.facts.scanner  # noqa: F401  (libcst, inherited by every worker)
         chunks = _chunks(work, workers)
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                    initializer=die_with_parent, initargs=(os.getpid(),))

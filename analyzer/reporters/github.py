@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from typing import List
 
-from routerlint.report import Diagnostic, Report
+from routerlint.results import Diagnostic, Report
 
 
 def escape_data(text: str) -> str:

@@ -94,7 +94,7 @@ class Cache:
         except OSError:
             pass  # read-only checkout, full disk: run uncached
 
-    # -- names of third-party modules (routerlint.external) -----------------------------------
+    # -- names of third-party modules (routerlint.runtime.installed) -----------------------------------
     def _external_entry(self) -> Path:
         return self.base / f"external-{__version__}-f{FORMAT}.json"
 

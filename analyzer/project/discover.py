@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from routerlint.errors import UsageError
+
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 # Folders that are never part of the app: environments, caches, build output, VCS.
@@ -17,10 +19,6 @@ DEFAULT_EXCLUDES = (
     "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     ".routerlint_cache", "site-packages", ".eggs", "*.egg-info", "htmlcov",
 )
-
-
-class UsageError(Exception):
-    """A mistake in how routerlint was called (bad path, bad option): exit code 2."""
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterator, Optional, Tuple
 if TYPE_CHECKING:
     import networkx as nx
 
-from routerlint.discover import Project, SourceFile
-from routerlint.facts import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts, Try,
+from routerlint.project.discover import Project, SourceFile
+from routerlint.facts.model import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts, Try,
                               body_may_contain)
 
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]

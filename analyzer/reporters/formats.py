@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Dict
 
-from routerlint.report import Diagnostic, Report
+from routerlint.results import Diagnostic, Report
 
 JSON_VERSION = 1
 
@@ -126,12 +126,12 @@ def summary_line(report: Report) -> str:
 
 
 def _github(report: Report) -> str:
-    from routerlint.github import to_github
+    from routerlint.reporters.github import to_github
     return to_github(report)
 
 
 def _sarif(report: Report) -> str:
-    from routerlint.sarif import to_sarif
+    from routerlint.reporters.sarif import to_sarif
     return to_sarif(report)
 
 

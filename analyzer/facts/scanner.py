@@ -2,7 +2,7 @@
 
 The walk is hand-written rather than a CSTVisitor: it descends only into what runs at import
 time (top level, class bodies, try/if/loop blocks) plus function bodies for lazy imports and
-app factories, which keeps the scan close to the bare parse cost (see positions.py).
+app factories, which keeps the scan close to the bare parse cost (see facts/positions.py).
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from routerlint.facts import (
+from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, Return, SyntaxIssue, TableCall, Try,
 )
-from routerlint.largefile import LARGE_FILE_BYTES, large_facts
-from routerlint.positions import attribute_lines, statement_positions
+from routerlint.facts.cstnames import dotted
+from routerlint.facts.pathexpr import folder_of, path_parts
+from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
+from routerlint.facts.positions import attribute_lines, statement_positions
 from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
-from routerlint.syntax import compile_verdict
+from routerlint.facts.syntax import compile_verdict
 
 Version = Tuple[int, int]
 
@@ -179,18 +181,6 @@ def _suppressions(source: bytes) -> Dict[int, List[str]]:
         for match in SUPPRESSION.finditer(line):
             found.setdefault(number, []).extend(codes_of(match))
     return found
-
-
-def dotted(node: Optional[cst.CSTNode]) -> Optional[str]:
-    """`a.b.c` for a Name/Attribute chain, else None."""
-    parts = []
-    while type(node) is cst.Attribute:
-        parts.append(node.attr.value)
-        node = node.value
-    if type(node) is cst.Name:
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
 
 
 def literal_str(node: Optional[cst.CSTNode]) -> Optional[str]:
@@ -422,8 +412,6 @@ class _Walker:
                     self.call(value, line, col, out, binds=[])
 
     def sys_path(self, node: cst.Call, line: int) -> None:
-        from routerlint.pathexpr import folder_of
-
         args = [a.value for a in node.args if a.keyword is None and not a.star]
         first = dotted(node.func) == "sys.path.insert"
         if len(args) != (2 if first else 1):
@@ -437,8 +425,6 @@ class _Walker:
     def path_name(self, names: List[str], value: cst.BaseExpression) -> None:
         """`ROOT = Path(__file__).resolve().parent.parent` at module level, for a later
         `sys.path.insert(0, str(ROOT))`."""
-        from routerlint.pathexpr import path_parts
-
         parts = path_parts(value, self.paths)
         if parts is not None:
             self.paths[names[0]] = parts

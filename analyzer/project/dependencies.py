@@ -9,7 +9,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import List, Optional, Set
 
-from routerlint.discover import UsageError
+from routerlint.errors import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib

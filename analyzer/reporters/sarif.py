@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from routerlint import __version__
-from routerlint.report import Diagnostic, Report
+from routerlint.results import Diagnostic, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://pypi.org/project/routerlint/"  # set to the repository once it has one

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.facts import (
+from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
     TableCall, Try,
 )
@@ -74,7 +74,7 @@ class Module:
     open: bool = False  # any attribute may exist (external, __getattr__, star from unknown)
     done: bool = False
     external: bool = False  # installed third-party: names known from its source, not executed
-    removed: Dict[str, str] = field(default_factory=dict)  # name -> error (migrations.py)
+    removed: Dict[str, str] = field(default_factory=dict)  # name -> error (runtime/removed_names.py)
 
 
 @dataclass

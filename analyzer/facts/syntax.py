@@ -12,7 +12,7 @@ import ast
 import warnings
 from typing import Optional, Tuple
 
-from routerlint.facts import SyntaxIssue
+from routerlint.facts.model import SyntaxIssue
 
 # 3.11 and before / 3.12 and later wording of the same error.
 _NON_DEFAULT_AFTER_DEFAULT = (

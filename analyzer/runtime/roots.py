@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, List, NamedTuple, Set, Tuple
 
-from routerlint.facts import FunctionDef, Import, body_may_contain
-from routerlint.graph import Modules
+from routerlint.facts.model import FunctionDef, Import, body_may_contain
+from routerlint.runtime.graph import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
 

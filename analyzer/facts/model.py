@@ -213,7 +213,7 @@ class ModuleFacts:
     unanalysed: Optional[str] = None  # CPython accepts it, routerlint could not read it: why
     script: bool = False  # has `if __name__ == "__main__":`: run as a script, its folder first
     # Module-level `sys.path.insert(i, folder)` / `.append(folder)`: [line, first?, folder
-    # relative to the file's own folder], when the folder is statically known (pathexpr.py).
+    # relative to the file's own folder], when the folder is statically known (facts/pathexpr.py).
     sys_path: List[List[Any]] = field(default_factory=list)
     suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([]: all)
 

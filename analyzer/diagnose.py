@@ -7,17 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from routerlint import suppress, undeclared
-from routerlint.apps import creates_app
-from routerlint.declared import declarations, load_pyproject
-from routerlint.discover import Project, SourceFile, UsageError
-from routerlint.environment import Environment
-from routerlint.pyversion import allows, line_of, requires_python
-from routerlint.finder import Finder
-from routerlint.graph import Modules
-from routerlint.report import Cause, Diagnostic, Related, RouterResult
+from routerlint import suppress
+from routerlint import dependencies_check as undeclared
+from routerlint.runtime.apps import creates_app
+from routerlint.project.dependencies import declarations, load_pyproject
+from routerlint.errors import UsageError
+from routerlint.project.discover import Project, SourceFile
+from routerlint.project.interpreter import Environment
+from routerlint.project.pyversion import allows, line_of, requires_python
+from routerlint.runtime.finder import Finder
+from routerlint.runtime.graph import Modules
+from routerlint.results import Cause, Diagnostic, Related, RouterResult
 from routerlint.rules import RULES
-from routerlint.simulate import Failure, Outcome, Raised, Simulation
+from routerlint.runtime.simulate import Failure, Outcome, Raised, Simulation
 
 
 def version_mismatch(project: Project, env: Environment) -> List[Diagnostic]:

@@ -13,7 +13,7 @@ import ast
 import re
 from typing import List, Optional
 
-from routerlint.facts import Import, ModuleFacts
+from routerlint.facts.model import Import, ModuleFacts
 
 LARGE_FILE_BYTES = 512 * 1024
 
@@ -21,7 +21,7 @@ _IMPORT_LINE = re.compile(rb"^(?:from\s+\S+\s+import\b|import\s)", re.M)
 
 
 def large_facts(source: bytes, filename: str, facts: ModuleFacts, routers_by_text) -> ModuleFacts:
-    from routerlint.syntax import one_stage_verdict
+    from routerlint.facts.syntax import one_stage_verdict
 
     facts.syntax = one_stage_verdict(source, filename)
     facts.events = routers_by_text(source)

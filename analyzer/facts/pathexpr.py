@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from routerlint.scanner import dotted
+from routerlint.facts.cstnames import dotted
 
 _FILE = "\0file"  # the file itself, before any dirname
 _SAME = frozenset(("os.path.abspath", "os.path.realpath", "os.path.normpath", "path.abspath",

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
-from routerlint.facts import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
-from routerlint.graph import Modules, _absolute
+from routerlint.facts.model import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
+from routerlint.runtime.graph import Modules, _absolute
 
 ROUTER, APP = "router", "app"
 Shape = Tuple[Dict[str, str], Dict[str, List[str]]]  # (bindings, class -> bases)

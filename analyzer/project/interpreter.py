@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from routerlint.errors import TargetPythonError
+
 _PROBE = (
     "import sys, json, sysconfig\n"
     "names = set(sys.builtin_module_names) | set(getattr(sys, 'stdlib_module_names', ()))\n"
@@ -40,10 +42,6 @@ def _stamp(paths) -> list:
 PROBE_TIMEOUT = 30  # seconds for the interpreter to report its sys.path
 
 _EXTENSION_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pyc")
-
-
-class EnvironmentError_(Exception):
-    """The interpreter could not be asked (bad --python path): a usage error, exit 2."""
 
 
 def _venv_python(folder: Path) -> Optional[Path]:
@@ -137,19 +135,19 @@ class Environment:
                                   text=True, timeout=PROBE_TIMEOUT, check=False,
                                   stdin=subprocess.DEVNULL)
         except OSError as exc:
-            raise EnvironmentError_(f"cannot run the interpreter {executable!r}: {exc}") from exc
+            raise TargetPythonError(f"cannot run the interpreter {executable!r}: {exc}") from exc
         except subprocess.TimeoutExpired:
-            raise EnvironmentError_(
+            raise TargetPythonError(
                 f"the interpreter {executable!r} did not answer within {PROBE_TIMEOUT} s "
                 "(a Python interpreter answers in well under a second): pass --python the "
                 "path of the app's python, e.g. .venv/bin/python") from None
         if done.returncode != 0:
-            raise EnvironmentError_(
+            raise TargetPythonError(
                 f"the interpreter {executable!r} failed: {done.stderr.strip()[-300:]}")
         try:
             return json.loads(done.stdout)
         except ValueError as exc:
-            raise EnvironmentError_(
+            raise TargetPythonError(
                 f"{executable!r} is not a Python interpreter routerlint can ask") from exc
 
     # -- locating -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Dict, List, Tuple
 
 import networkx as nx
 
-from routerlint.report import Report
+from routerlint.results import Report
 
 
 def router_graph(report: Report) -> "nx.DiGraph":

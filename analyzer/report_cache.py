@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from routerlint import __version__
-from routerlint.cache import CACHE_DIR, FORMAT, digest, write_atomic
-from routerlint.report import Report, report_from_json, report_to_json
+from routerlint.facts.cache import CACHE_DIR, FORMAT, digest, write_atomic
+from routerlint.results import Report, report_from_json, report_to_json
 
 REPORT_FORMAT = 1
 RACY_NS = 2_000_000_000  # files modified this close to the run are always hashed

@@ -16,7 +16,7 @@ import os
 import re
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from routerlint.facts import Assign, Bind, ClassDef, DynamicImport, FunctionDef, Import
+from routerlint.facts.model import Assign, Bind, ClassDef, DynamicImport, FunctionDef, Import
 
 _TRICKS = re.compile(
     rb"sys\.modules\s*\[|globals\(\)|vars\(\)|\bexec\s*\(|setattr\s*\(|__getattr__|"
@@ -75,8 +75,8 @@ def _names(path, module, is_package, locate, target, _seen) -> Tuple[Names, Dict
 
 def removed_names(path: str, module: str) -> Dict[str, str]:
     """The names `module`'s `__getattr__` refuses per its library's migration table
-    (migrations.py), remembered like its names."""
-    from routerlint.migrations import removed_names as read_removed
+    (runtime/removed_names.py), remembered like its names."""
+    from routerlint.runtime.removed_names import removed_names as read_removed
 
     def compute():
         deps: Dict[str, Stamp] = {}
@@ -102,7 +102,7 @@ def _remembered(path: str, suffix: str, compute, encode, decode, unreadable):
         return _CACHE[key]
     stored = _disk.get(key)
     if stored is not None:
-        from routerlint.reportcache import same_file
+        from routerlint.report_cache import same_file
 
         try:
             *fields, deps = stored
@@ -131,8 +131,8 @@ def _extension_beside(path: str) -> bool:
 
 
 def _read(path, module, is_package, locate, target, seen, deps):
-    from routerlint.reportcache import read_stamped
-    from routerlint.scanner import scan_source
+    from routerlint.report_cache import read_stamped
+    from routerlint.facts.scanner import scan_source
 
     data = read_stamped(path, deps)
     if data is None:
@@ -211,7 +211,7 @@ def module_classes(path: str, module: str, is_package: bool) -> Shape:
     remembered like its names."""
 
     def compute():
-        from routerlint.reportcache import read_stamped
+        from routerlint.report_cache import read_stamped
 
         deps: Dict[str, Stamp] = {}
         data = read_stamped(path, deps)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from routerlint.classes import APP, ROUTER, Kinds
-from routerlint.facts import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
-from routerlint.graph import Modules
+from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
+from routerlint.facts.model import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
+from routerlint.runtime.graph import Modules
 
 
 def creates_app(facts: ModuleFacts, kinds: Optional[Kinds] = None,

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from routerlint.discover import Project
-from routerlint.distributions import dist_for_import
-from routerlint.environment import Environment, Located
-from routerlint.external import module_classes, module_names, removed_names
-from routerlint.graph import Modules
-from routerlint.simulate import Spec
+from routerlint.project.discover import Project
+from routerlint.project.distributions import dist_for_import
+from routerlint.project.interpreter import Environment, Located
+from routerlint.runtime.installed import module_classes, module_names, removed_names
+from routerlint.runtime.graph import Modules
+from routerlint.runtime.simulate import Spec
 
 
 class Finder:
@@ -151,7 +151,7 @@ class Finder:
         itself is not importable from the source roots (`backend/app/` imported as `app`):
         advising `pip install app` would be wrong, and a typosquatting hazard."""
         if top not in self._elsewhere:
-            from routerlint.roots import homes
+            from routerlint.runtime.roots import homes
 
             places = homes(self.modules, {top}, self.project.root).get(top, [])
             self._elsewhere[top] = next((h.shown for h in places if h.stops), None)
