@@ -108,7 +108,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
-    from routerlint.project import config
+    from routerlint import settings as config
     from routerlint.engine import analyze
     from routerlint import baseline as baselines
     from routerlint.reporters.formats import FORMATS, summary_line, to_statistics
@@ -189,7 +189,7 @@ def graph(paths, drawing, python, app, config_file, src, exclude, target_version
     imports down to its root cause (failing ones marked)."""
     from pathlib import Path
 
-    from routerlint.project import config
+    from routerlint import settings as config
     from routerlint.reporters.graph import DRAWINGS
     from routerlint.engine import analyze
 

@@ -17,7 +17,7 @@ from routerlint.project.distributions import (
     installed_requirements, normalize,
 )
 from routerlint.project.interpreter import Environment
-from routerlint.runtime.graph import Modules, imports_of
+from routerlint.facts.imports import Modules, imports_of
 
 CHECKED = ("load", "lazy")
 

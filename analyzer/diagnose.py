@@ -16,7 +16,7 @@ from routerlint.project.discover import Project, SourceFile
 from routerlint.project.interpreter import Environment
 from routerlint.project.pyversion import allows, line_of, requires_python
 from routerlint.runtime.finder import Finder
-from routerlint.runtime.graph import Modules
+from routerlint.facts.imports import Modules
 from routerlint.results import Cause, Diagnostic, Related, RouterResult
 from routerlint.rules import RULES
 from routerlint.runtime.simulate import Failure, Outcome, Raised, Simulation

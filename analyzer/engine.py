@@ -17,7 +17,8 @@ from routerlint.project.discover import DEFAULT_EXCLUDES, Project, SourceFile, d
 from routerlint.project.interpreter import Environment, choose_python
 from routerlint.facts.model import ModuleFacts
 from routerlint.runtime.finder import Finder
-from routerlint.runtime.graph import Modules, preload_graph
+from routerlint.facts.imports import Modules
+from routerlint.runtime.graph import preload_graph
 from routerlint.diagnose import (
     app_failure, cause_of, key_of, not_included, root_causes, router_failure, undeclared_imports,
     unanalysed_files, unused_suppressions, version_mismatch,
@@ -103,7 +104,7 @@ def _side_files(root: Path) -> List[Path]:
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:
-    from routerlint.report_cache import read_stamped
+    from routerlint.facts.stamps import read_stamped
 
     record: Dict[str, tuple] = {}
     for path in paths:

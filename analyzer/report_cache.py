@@ -18,25 +18,18 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from routerlint import __version__
 from routerlint.facts.cache import CACHE_DIR, FORMAT, digest, write_atomic
+from routerlint.facts.stamps import same_file
 from routerlint.results import Report, report_from_json, report_to_json
 
 REPORT_FORMAT = 1
-RACY_NS = 2_000_000_000  # files modified this close to the run are always hashed
 
 # path -> (size, mtime_ns or -1 when racy, sha256)
 Files = Dict[str, Tuple[int, int, str]]
-
-
-def stamp_file(path: str, data: bytes, st: os.stat_result, started_ns: int) -> Tuple[int, int, str]:
-    """The record for a file read as `data` after `st = os.stat(path)`."""
-    mtime = st.st_mtime_ns if st.st_mtime_ns < started_ns - RACY_NS else -1
-    return (st.st_size, mtime, digest(data))
 
 
 class ReportCache:
@@ -82,32 +75,3 @@ class ReportCache:
                  "report": report_to_json(report)}, separators=(",", ":")))
         except OSError:
             pass  # read-only checkout, full disk: run uncached
-
-
-def same_file(path: str, size: int, mtime: int, sha: str) -> bool:
-    try:
-        st = os.stat(path)
-        if st.st_size != size:
-            return False
-        if st.st_mtime_ns == mtime:
-            return True
-        with open(path, "rb") as handle:
-            return digest(handle.read()) == sha
-    except OSError:
-        return False
-
-
-def now_ns() -> int:
-    return time.time_ns()
-
-
-def read_stamped(path: str, record: dict) -> Optional[bytes]:
-    """The bytes of `path`, its stamp recorded in `record` (path -> stamp); None if unreadable."""
-    try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    record[path] = stamp_file(path, data, st, now_ns())
-    return data

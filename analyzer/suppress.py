@@ -4,29 +4,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Set, Tuple
 
+from routerlint.facts.comments import OWN_PREFIX, PATTERN, codes_of
 from routerlint.results import Diagnostic
 
 Suppressions = Mapping[str, Mapping[int, List[str]]]  # rel path -> line -> codes ([]: all)
-
-# One pattern for the scanner (which records line -> codes) and for RL900 (which re-reads the
-# line to tell a bare `# noqa` from a bare `# routerlint: ignore` and to find the column).
-PATTERN = re.compile(
-    r"#\s*(?:noqa(?::\s*(?P<noqa>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
-    r"|routerlint:\s*ignore(?:\[(?P<ignore>[^\]]*)\])?)",
-    re.IGNORECASE,
-)
-_CODE = re.compile(r"[A-Za-z]+[0-9]+")
-OWN_PREFIX = "RL"
-
-
-def codes_of(match: "re.Match[str]") -> List[str]:
-    return _CODE.findall((match.group("noqa") or match.group("ignore") or "").upper())
-
 
 def is_suppressed(diagnostic: Diagnostic, suppressions: Suppressions) -> bool:
     codes = suppressions.get(diagnostic.path, {}).get(diagnostic.line)

@@ -28,7 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from routerlint.facts.cache import Cache, digest
 from routerlint.project.discover import SourceFile
 from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json
-from routerlint.report_cache import stamp_file
+from routerlint.facts.stamps import stamp_file
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
 # needs libcst imported here (~0.17 s, so that the workers inherit it) before it can halve the

@@ -20,7 +20,7 @@ from routerlint.facts.cstnames import dotted
 from routerlint.facts.pathexpr import folder_of, path_parts
 from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
 from routerlint.facts.positions import attribute_lines, statement_positions
-from routerlint.suppress import PATTERN as SUPPRESSION, codes_of
+from routerlint.facts.comments import PATTERN as SUPPRESSION, codes_of
 from routerlint.facts.syntax import compile_verdict
 
 Version = Tuple[int, int]

@@ -6,7 +6,7 @@ from typing import Dict, Optional
 
 from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
 from routerlint.facts.model import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
-from routerlint.runtime.graph import Modules
+from routerlint.facts.imports import Modules
 
 
 def creates_app(facts: ModuleFacts, kinds: Optional[Kinds] = None,

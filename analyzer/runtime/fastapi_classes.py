@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.model import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
-from routerlint.runtime.graph import Modules, _absolute
+from routerlint.facts.imports import Modules, absolute
 
 ROUTER, APP = "router", "app"
 Shape = Tuple[Dict[str, str], Dict[str, List[str]]]  # (bindings, class -> bases)
@@ -171,7 +171,7 @@ def _bindings(package: str, events) -> Dict[str, str]:
                     top = event.module.split(".")[0]
                     out[top] = top
                 continue
-            base = _absolute(package, event)
+            base = absolute(package, event)
             if base is None:
                 continue
             for name, asname in event.names:

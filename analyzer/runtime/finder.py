@@ -11,7 +11,7 @@ from routerlint.project.discover import Project
 from routerlint.project.distributions import dist_for_import
 from routerlint.project.interpreter import Environment, Located
 from routerlint.runtime.installed import module_classes, module_names, removed_names
-from routerlint.runtime.graph import Modules
+from routerlint.facts.imports import Modules
 from routerlint.runtime.simulate import Spec
 
 

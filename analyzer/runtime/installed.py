@@ -16,6 +16,7 @@ import os
 import re
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from routerlint.facts.imports import absolute, resolve
 from routerlint.facts.model import Assign, Bind, ClassDef, DynamicImport, FunctionDef, Import
 
 _TRICKS = re.compile(
@@ -102,7 +103,7 @@ def _remembered(path: str, suffix: str, compute, encode, decode, unreadable):
         return _CACHE[key]
     stored = _disk.get(key)
     if stored is not None:
-        from routerlint.report_cache import same_file
+        from routerlint.facts.stamps import same_file
 
         try:
             *fields, deps = stored
@@ -131,7 +132,7 @@ def _extension_beside(path: str) -> bool:
 
 
 def _read(path, module, is_package, locate, target, seen, deps):
-    from routerlint.report_cache import read_stamped
+    from routerlint.facts.stamps import read_stamped
     from routerlint.facts.scanner import scan_source
 
     data = read_stamped(path, deps)
@@ -170,14 +171,9 @@ def _read(path, module, is_package, locate, target, seen, deps):
                     walk(inner)
 
     def _star(event: Import) -> bool:
-        if event.level:
-            parts = package.split(".")
-            if event.level - 1 >= len(parts):
-                return False
-            base = ".".join(parts[: len(parts) - (event.level - 1)]
-                            + ([event.module] if event.module else []))
-        else:
-            base = event.module
+        base = absolute(package, event)
+        if base is None:
+            return False
         if base.split(".")[0] != module.split(".")[0] or base in seen:
             return False  # outside the package (or a loop): not followed
         located = locate(base)
@@ -211,7 +207,7 @@ def module_classes(path: str, module: str, is_package: bool) -> Shape:
     remembered like its names."""
 
     def compute():
-        from routerlint.report_cache import read_stamped
+        from routerlint.facts.stamps import read_stamped
 
         deps: Dict[str, Stamp] = {}
         data = read_stamped(path, deps)
@@ -239,12 +235,9 @@ def _shape(body, package: str) -> Shape:
                 top = alias.name.split(".")[0]
                 bindings[alias.asname or top] = alias.name if alias.asname else top
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                if node.level - 1 >= len(parts):
-                    continue
-                base = ".".join(parts[: len(parts) - (node.level - 1)] + ([base] if base else []))
+            base = resolve(package, node.level, node.module)
+            if base is None:
+                continue
             for alias in node.names:
                 if alias.name != "*":
                     bindings[alias.asname or alias.name] = f"{base}.{alias.name}"

@@ -24,7 +24,7 @@ def removed_names(path: str, module: str, read: dict) -> Dict[str, str]:
     """{name: the error's message} for names `module` (source at `path`) raises for, per its
     migration table; empty when it has none. Every file read is stamped into `read`
     (path -> stamp), so that `external` can tell when the answer is stale."""
-    from routerlint.report_cache import read_stamped
+    from routerlint.facts.stamps import read_stamped
 
     data = read_stamped(path, read)
     if data is None or _MARK not in data:
@@ -63,7 +63,7 @@ def _answered(data: bytes, path: str) -> set:
 
 
 def _table(path: str, read: dict) -> Dict[str, str]:
-    from routerlint.report_cache import read_stamped
+    from routerlint.facts.stamps import read_stamped
 
     data = read_stamped(path, read)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, NamedTuple, Set, Tuple
 
 from routerlint.facts.model import FunctionDef, Import, body_may_contain
-from routerlint.runtime.graph import Modules
+from routerlint.facts.imports import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
 
