@@ -15,6 +15,7 @@ from routerlint import __version__
 
 
 INTERNAL_ERROR = 3
+BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command killed by it
 
 
 class _Group(click.Group):
@@ -33,6 +34,9 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `routerlint rules | head`: the reader left; so do we
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE)
         except Exception as exc:  # noqa: BLE001 — a bug of ours, reported as one
             if ctx.params.get("debug") or os.environ.get("ROUTERLINT_DEBUG"):
                 raise

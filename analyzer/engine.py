@@ -9,23 +9,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from routerlint.runtime.apps import entry_module, router_modules
-from routerlint.runtime.fastapi_classes import Kinds
-from routerlint.facts.cache import Cache
+from routerlint import suppress
+from routerlint.diagnose import cause_of, key_of, root_causes
 from routerlint.errors import UsageError
+from routerlint.facts.cache import Cache
+from routerlint.facts.imports import Modules
+from routerlint.facts.model import ModuleFacts
+from routerlint.facts.pool import Scanner
 from routerlint.project.discover import DEFAULT_EXCLUDES, Project, SourceFile, discover
 from routerlint.project.interpreter import Environment, choose_python
-from routerlint.facts.model import ModuleFacts
+from routerlint.results import Diagnostic, Report, RouterResult
+from routerlint.rules import RULES
+from routerlint.rules.base import Context
+from routerlint.rules.rl300_router_fails import failure as router_line
+from routerlint.runtime.apps import creates_app, entry_module, router_modules
+from routerlint.runtime.fastapi_classes import Kinds
 from routerlint.runtime.finder import Finder
-from routerlint.facts.imports import Modules
 from routerlint.runtime.graph import preload_graph
-from routerlint.diagnose import (
-    app_failure, cause_of, key_of, not_included, root_causes, router_failure, undeclared_imports,
-    unanalysed_files, unused_suppressions, version_mismatch,
-)
-from routerlint.results import Cause, Diagnostic, Report, RouterResult
-from routerlint.facts.pool import Scanner
-from routerlint import suppress
+from routerlint.runtime.installed import Installed
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 @dataclass
@@ -78,11 +79,9 @@ def analyze(options: Options) -> Report:
         if cached is not None:
             cached.seconds = time.perf_counter() - started
             return cached
-    report, scanner = _analyze(options, project, env, target, started)
+    report, scanner, installed = _analyze(options, project, env, target, started)
     if reports is not None:
-        from routerlint.runtime import installed as external
-
-        files = dict(external.READ)
+        files = dict(installed.read)
         files.update(scanner.files)
         files.update(_stamps(_side_files(project.root)))
         dirs = {str(Path(path).parent) for path in files}
@@ -127,13 +126,11 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 
 
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
-             started: float) -> Tuple[Report, Scanner]:
-    from routerlint.runtime import installed as external
+             started: float) -> Tuple[Report, Scanner, Installed]:
     from routerlint.runtime.graph import build_graph
 
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
-    external.READ.clear()
-    external.load_disk(cache)
+    installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
                       large=options.max_file_bytes)
     modules = _scan(project, scanner, {})
@@ -154,7 +151,7 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         if target.module not in modules:
             app_option = None
     graph = build_graph(project, modules, scanner)
-    finder = Finder(project, modules, env)
+    finder = Finder(project, modules, env, installed)
 
     kinds = Kinds(modules, finder.library_shape)
     routers = router_modules(modules, kinds)
@@ -171,69 +168,20 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
         return Simulation(using.find, using.missing_code, using.children,
                           using.missing_message, kinds.resolve)
 
-    sims: List[Simulation] = []
-    last: Dict[str, Tuple[Outcome, bool]] = {}
-    entry_fails: Optional[Cause] = None
-    app_diagnostics: List[Diagnostic] = []
-    if entry is not None:
-        sim = fresh()
-        sims.append(sim)
-        try:
-            sim.import_module(entry)
-            if factory:  # `uvicorn --factory module:create_app`: start-up calls it
-                sim.call_local(sim.sys_modules[entry], app_option.partition(":")[2], 0)
-        except Raised as raised:
-            entry_fails = cause_of(raised.failure)
-            app_diagnostics.append(app_failure(entry, modules[entry][0], raised, project))
-        for outcome in sim.attempts:
-            if outcome.module in routers:
-                last[outcome.module] = (outcome, False)
-        for name, call in sim.calls.items():  # the loader's own call raised: not included
-            if name in routers and (name not in last or last[name][0].ok):
-                last[name] = (call, False)
-    alone: Dict[str, Outcome] = {}
-    for router in routers:
-        if router in last and last[router][0].ok:
-            continue
-        sim = fresh()
-        sims.append(sim)
-        alone[router] = _import_alone(sim, router)
-        if router not in last:
-            last[router] = (alone[router], True)
+    sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
     sweeps = _sweep([name for name in sorted(modules) if name not in executed], modules,
                     finder, fresh)
-
+    results, failing = _router_results(routers, modules, last, alone, entry)
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
-    if entry_fails is not None:
-        effective.add(key_of(entry_fails))
-    diagnostics = (root_causes(sims, project, sweeps, effective) + app_diagnostics
-                   + version_mismatch(project, env) + unanalysed_files(modules))
-    if options.enabled is None or any(options.enabled("RL204", s.rel)
-                                      for s, _ in modules.values()):
-        diagnostics += undeclared_imports(project, modules, finder, env)
-    if entry is not None and entry_fails is None:
-        diagnostics += not_included(sims + sweeps, routers, modules, last, project, kinds)
-    results = []
-    own_cause: List[Tuple[RouterResult, Outcome]] = []  # failing by a cause in their own file
-    for router, line in routers.items():
-        outcome, judged_alone = last[router]
-        source = modules[router][0]
-        result = RouterResult(router, source.rel, line, outcome.ok, alone=judged_alone)
-        if not outcome.ok:
-            result.cause = cause_of(outcome.failure)
-            result.chain = [module for module, _ in outcome.hops]
-            result.order_dependent = not judged_alone and alone[router].ok
-            if result.order_dependent:
-                first = outcome.failure.first_stack
-                result.order_dependent_on = next(
-                    (m for m in first if m in routers and m != router), entry)
-            if outcome.failure.path != result.path:  # else the root cause says it already
-                diagnostics.append(router_failure(result, outcome, project))
-            else:
-                own_cause.append((result, outcome))
-        results.append(result)
+    if entry_raised is not None:
+        effective.add(key_of(entry_raised.failure))
+    context = Context(project, env, modules, finder, sims, sweeps, routers, last, entry,
+                      entry_raised, failing, enabled=options.enabled,
+                      is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
+                      known_codes=frozenset(RULES))
+    diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
         return [d for d in found if (project.focus is None or d.path in project.focus)
@@ -245,20 +193,23 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     diagnostics, suppressed = suppress.apply(reported(diagnostics), suppressions)
     # A silenced root cause does not make its router load: the router keeps a line (RL300).
     remaining = {(d.code, d.path, d.line) for d in diagnostics}
-    orphans = [router_failure(result, outcome, project) for result, outcome in own_cause
-               if (result.cause.code, result.cause.path, result.cause.line) not in remaining]
+    orphans = [router_line(result, outcome, project.root) for result, outcome in failing
+               if outcome.failure.path == result.path
+               and (result.cause.code, result.cause.path, result.cause.line) not in remaining]
     orphans, more = suppress.apply(reported(orphans), suppressions)
     diagnostics += orphans
     suppressed += more
     if options.report_unused_suppressions:
-        diagnostics += unused_suppressions(project, suppressions, suppressed, options.enabled)
+        context.suppressions, context.suppressed = suppressions, suppressed
+        diagnostics += _checks(context, after_suppressions=True)
     diagnostics.sort(key=lambda d: d.sort_key)
-    external.save_disk(cache)
+    installed.save()
     lines = sum(facts.lines for _, facts in modules.values())
     return Report(str(project.root), diagnostics, results, len(modules), lines,
                   time.perf_counter() - started, entry=entry, python=env.executable,
-                  python_reason=env.reason, entry_fails=entry_fails,
-                  suppressed=len(suppressed)), scanner
+                  python_reason=env.reason,
+                  entry_fails=cause_of(entry_raised.failure) if entry_raised else None,
+                  suppressed=len(suppressed)), scanner, installed
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:
@@ -322,6 +273,70 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
     renamed = discover(options.paths, roots, options.exclude, options.excludes)
     known = {source.path: facts for source, facts in modules.values()}
     return renamed, _scan(renamed, scanner, known)
+
+
+def _start_up(entry: Optional[str], factory, routers: Dict[str, int],
+              fresh: Callable[[], Simulation]):
+    """The app's start-up, then each router it did not load, alone: (simulations, each
+    router's last outcome and whether it was judged alone, the alone outcomes, the
+    exception the app raised or None). `factory` is `module:function` that start-up calls."""
+    sims: List[Simulation] = []
+    last: Dict[str, Tuple[Outcome, bool]] = {}
+    raised_by_app: Optional[Raised] = None
+    if entry is not None:
+        sim = fresh()
+        sims.append(sim)
+        try:
+            sim.import_module(entry)
+            if factory:  # `uvicorn --factory module:create_app`: start-up calls it
+                sim.call_local(sim.sys_modules[entry], factory.partition(":")[2], 0)
+        except Raised as raised:
+            raised_by_app = raised
+        for outcome in sim.attempts:
+            if outcome.module in routers:
+                last[outcome.module] = (outcome, False)
+        for name, call in sim.calls.items():  # the loader's own call raised: not included
+            if name in routers and (name not in last or last[name][0].ok):
+                last[name] = (call, False)
+    alone: Dict[str, Outcome] = {}
+    for router in routers:
+        if router in last and last[router][0].ok:
+            continue
+        sim = fresh()
+        sims.append(sim)
+        alone[router] = _import_alone(sim, router)
+        if router not in last:
+            last[router] = (alone[router], True)
+    return sims, last, alone, raised_by_app
+
+
+def _router_results(routers: Dict[str, int], modules: Modules,
+                    last: Dict[str, Tuple[Outcome, bool]], alone: Dict[str, Outcome],
+                    entry: Optional[str]):
+    """(a RouterResult per router, the failing ones with their outcome)."""
+    results, failing = [], []
+    for router, line in routers.items():
+        outcome, judged_alone = last[router]
+        source = modules[router][0]
+        result = RouterResult(router, source.rel, line, outcome.ok, alone=judged_alone)
+        if not outcome.ok:
+            result.cause = cause_of(outcome.failure)
+            result.chain = [module for module, _ in outcome.hops]
+            result.order_dependent = not judged_alone and alone[router].ok
+            if result.order_dependent:
+                first = outcome.failure.first_stack
+                result.order_dependent_on = next(
+                    (m for m in first if m in routers and m != router), entry)
+            failing.append((result, outcome))
+        results.append(result)
+    return results, failing
+
+
+def _checks(context: Context, after_suppressions: bool = False) -> List[Diagnostic]:
+    """The findings of every rule that judges the outcome as a whole (rules/)."""
+    return [found for rule in RULES.values()
+            if rule.check is not None and rule.after_suppressions == after_suppressions
+            for found in rule.check(context)]
 
 
 def _sweep(leftover: List[str], modules: Modules, finder: Finder,

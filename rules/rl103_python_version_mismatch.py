@@ -1,4 +1,28 @@
-from routerlint.rules.base import Rule
+from typing import List
+
+from routerlint.errors import UsageError
+from routerlint.project.dependencies import load_pyproject
+from routerlint.project.pyversion import allows, line_of, requires_python
+from routerlint.results import Diagnostic
+from routerlint.rules.base import Context, Rule
+
+def check(context: Context) -> List[Diagnostic]:
+    """The target interpreter's version outside the project's requires-python."""
+    project, env = context.project, context.env
+    try:
+        spec = requires_python(load_pyproject(project.root))
+    except UsageError:
+        return []  # an unreadable pyproject.toml is reported by the configuration
+    if spec is None or allows(spec, env.version) is not False:
+        return []
+    line = line_of(project.root / "pyproject.toml", "requires-python", "python")
+    version = ".".join(map(str, env.version))
+    return [RULE.diagnostic(
+        "pyproject.toml", line, 1,
+        f"the project requires Python {spec}, but the target interpreter "
+        f"{env.executable} is {version}: syntax and standard-library verdicts are for "
+        f"{version}", end=(line, None), symbol="requires-python")]
+
 
 RULE = Rule(
     code="RL103",
@@ -19,4 +43,5 @@ Good:
     routerlint scan . --python .venv/bin/python    # the app's own 3.14 interpreter
 """,
     fix="point --python (or [tool.routerlint] python) at an interpreter the project supports",
+    check=check,
 )

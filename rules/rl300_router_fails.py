@@ -1,4 +1,21 @@
-from routerlint.rules.base import Rule
+from typing import List
+
+from routerlint.results import Diagnostic
+from routerlint.rules.base import Context, Rule, effect
+
+def check(context: Context) -> List[Diagnostic]:
+    """Routers that fail by a root cause in another file (one in their own file is that
+    cause's finding; the engine adds this line if that finding is suppressed)."""
+    return [failure(result, outcome, context.project.root)
+            for result, outcome in context.failing if outcome.failure.path != result.path]
+
+
+def failure(result, outcome, root) -> Diagnostic:
+    """The router's line, pointing at its root cause through the chain of imports."""
+    line = outcome.hops[0][1] if outcome.hops else result.line
+    return effect(RULE, f"router '{result.module}' fails to load", result.path, line,
+                  outcome.failure, outcome.hops, result.module, root)
+
 
 RULE = Rule(
     code="RL300",
@@ -19,4 +36,5 @@ Good:
     fix the root cause shown under the finding
 """,
     fix="fix the root cause shown in the chain",
+    check=check,
 )

@@ -1,4 +1,32 @@
-from routerlint.rules.base import Rule
+from typing import List
+
+from routerlint.project.lines import line_end
+from routerlint.results import Diagnostic
+from routerlint.rules.base import Context, Rule
+
+def check(context: Context) -> List[Diagnostic]:
+    """Loading routers nothing includes — only when the app starts and every include is
+    known. Any module may include a router (a second app, an admin app), so every simulated
+    run counts."""
+    if context.entry is None or context.entry_raised is not None:
+        return []
+    sims = context.sims + context.sweeps
+    if any(sim.unknown_includes for sim in sims) or not any(sim.includes for sim in sims):
+        return []  # an include we cannot follow, or none seen at all (an app factory that
+        # start-up calls, not import: `uvicorn --factory`): we do not know what is included
+    included = {router for sim in sims for router, _, _ in sim.includes}
+    found = []
+    for router, line in context.routers.items():
+        if (router in included or not context.last[router][0].ok
+                or context.is_app_module(router)):
+            continue  # a module that is an app itself may use a router otherwise (callbacks)
+        rel = context.modules[router][0].rel
+        found.append(RULE.diagnostic(
+            rel, line, 1,
+            f"router '{router}' is never included in the app: its endpoints answer 404",
+            end=line_end(context.project.root, rel, line), symbol=router))
+    return found
+
 
 RULE = Rule(
     code="RL301",
@@ -21,4 +49,5 @@ Good:
     app.include_router(reports.router)
 """,
     fix="include the router in the app (app.include_router(module.router)) or delete it",
+    check=check,
 )

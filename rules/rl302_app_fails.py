@@ -1,4 +1,18 @@
-from routerlint.rules.base import Rule
+from typing import List
+
+from routerlint.results import Diagnostic
+from routerlint.rules.base import Context, Rule, effect
+
+def check(context: Context) -> List[Diagnostic]:
+    """The app module itself raises while it imports (or its factory raises when called)."""
+    raised = context.entry_raised
+    if raised is None:
+        return []
+    source = context.modules[context.entry][0]
+    line = raised.hops[0][1] if raised.hops else 1
+    return [effect(RULE, f"app '{context.entry}' fails to start", source.rel, line,
+                   raised.failure, raised.hops, context.entry, context.project.root)]
+
 
 RULE = Rule(
     code="RL302",
@@ -19,4 +33,5 @@ Good:
     that logs the failure loudly
 """,
     fix="fix the root cause shown in the chain",
+    check=check,
 )

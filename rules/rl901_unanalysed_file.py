@@ -1,4 +1,17 @@
-from routerlint.rules.base import Rule
+from typing import List
+
+from routerlint.results import Diagnostic
+from routerlint.rules.base import Context, Rule
+
+def check(context: Context) -> List[Diagnostic]:
+    """Files CPython accepts that routerlint could not read (see the scanner)."""
+    return [RULE.diagnostic(
+        source.rel, 1, 1,
+        f"routerlint could not analyse this file ({facts.unanalysed}); CPython compiles it, "
+        "so it is treated as loading with unknown names and its imports are not checked",
+        end=(1, None), symbol=source.module)
+        for source, facts in context.modules.values() if facts.unanalysed]
+
 
 RULE = Rule(
     code="RL901",
@@ -26,4 +39,5 @@ Good:
 """,
     fix="please report the file's shape to routerlint; meanwhile its imports are unchecked "
         "(silence with `# noqa: RL901` on line 1)",
+    check=check,
 )

@@ -1,11 +1,11 @@
 """Names of installed modules, read from source: unknown (never a false alarm) when a compiled
 module beside it may inject names at import time, as psycopg2's C extension does."""
 
-from routerlint.runtime import installed as external
+from routerlint.runtime.installed import Installed
 
 
 def names(path):
-    return external.module_names(str(path), "pkg.errors", False, lambda dotted: None)[0]
+    return Installed().names(str(path), "pkg.errors", False, lambda dotted: None)[0]
 
 
 def test_plain_module_names_are_known(tmp_path):

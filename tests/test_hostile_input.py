@@ -252,3 +252,27 @@ def test_the_large_file_limit_is_a_setting(tmp_path):
     (project / "pyproject.toml").write_text('[project]\nname = "t"\n[tool.routerlint]\n'
                                             'max-file-kb = "big"\n')
     one_line_error(routerlint("scan", project))
+
+
+def test_a_reader_that_leaves_early_is_no_internal_error(monkeypatch, capsys):
+    """`routerlint rules | head -1`: the pipe closes under us; quiet, exit 141 like SIGPIPE."""
+    import io
+    import os
+
+    import pytest
+
+    from routerlint import cli
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone: every write raises BrokenPipeError
+    saved = os.dup(1)
+    monkeypatch.setattr("sys.stdout", io.TextIOWrapper(os.fdopen(write, "wb"),
+                                                       write_through=True))
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(["rules"])
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    assert exit_info.value.code == 141
+    assert "internal error" not in capsys.readouterr().err

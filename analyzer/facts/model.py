@@ -79,10 +79,7 @@ class ClassDef:
     schema: Optional[str] = None
     extend_existing: bool = False  # extend_existing or keep_existing in __table_args__
     abstract: bool = False
-    has_table: bool = False  # `__table__ = Table(...)` (its own TableCall is in `table`)
-    table: Optional[TableCall] = None
-    metadata_call: Optional[str] = None  # `metadata = MetaData()` in the class body
-    table_line: Optional[int] = None  # line of __tablename__ in the body
+    table: Optional[TableCall] = None  # `__table__ = Table(...)` in the class body
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
 
 

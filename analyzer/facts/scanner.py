@@ -666,17 +666,13 @@ class _Walker:
         if "__tablename__" in targets:
             event.tablename = literal_str(value)
             event.tablename_dynamic = event.tablename is None
-            event.table_line = self.pos(node)[0]
         elif "__table_args__" in targets:
             self.table_args(value, event)
         elif "__abstract__" in targets:
             event.abstract = _truthy(value)
         elif "__table__" in targets:
-            event.has_table = True
             if type(value) is cst.Call and _last(dotted(value.func)) == "Table":
                 event.table = self.table_call(value, *self.pos(node))
-        elif "metadata" in targets and type(value) is cst.Call:
-            event.metadata_call = dotted(value.func)
 
     @staticmethod
     def table_args(value: cst.BaseExpression, event: ClassDef) -> None:

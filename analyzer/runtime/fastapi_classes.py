@@ -34,7 +34,7 @@ class Kinds:
     def __init__(self, modules: Modules,
                  library: Optional[Callable[[str], Optional[Shape]]] = None) -> None:
         self.modules = modules
-        # installed module name -> its shape (external.module_classes), None when not found
+        # installed module name -> its shape (Installed.classes), None when not found
         self.library = library or (lambda module: None)
         self.targets: Dict[str, Dict[str, str]] = {}
         self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 from routerlint.project.discover import Project
 from routerlint.project.distributions import dist_for_import
 from routerlint.project.interpreter import Environment, Located
-from routerlint.runtime.installed import module_classes, module_names, removed_names
+from routerlint.runtime.installed import Installed
 from routerlint.facts.imports import Modules
 from routerlint.runtime.simulate import Spec
 
@@ -19,8 +19,10 @@ class Finder:
     """Locates modules as CPython's PathFinder would: the project's source roots first, then
     the target environment; a regular package anywhere beats a namespace folder."""
 
-    def __init__(self, project: Project, modules: Modules, env: Environment) -> None:
+    def __init__(self, project: Project, modules: Modules, env: Environment,
+                 installed: Optional[Installed] = None) -> None:
         self.project, self.modules, self.env = project, modules, env
+        self.installed = installed if installed is not None else Installed()
         self._internal_tops = {name.split(".")[0] for name in modules}
         self._specs: Dict[str, Optional[Spec]] = {}
         self._elsewhere: Dict[str, Optional[str]] = {}
@@ -32,7 +34,7 @@ class Finder:
     def scoped(self, first: Tuple[Path, ...], last: Tuple[Path, ...]) -> "Finder":
         """The same project seen by a process started as a script (roots.script_scopes):
         `first` folders win over every root, `last` ones come after the environment."""
-        twin = Finder(self.project, self.modules, self.env)
+        twin = Finder(self.project, self.modules, self.env, self.installed)
         twin._first, twin._last, twin._elsewhere = first, last, self._elsewhere
         return twin
 
@@ -101,14 +103,14 @@ class Finder:
         return None
 
     def library_shape(self, module: str):
-        """An installed module's bindings and class bases (external.module_classes), for
+        """An installed module's bindings and class bases (Installed.classes), for
         telling which library classes are routers; None when it is not an installed module."""
         if module.split(".")[0] in self._internal_tops:
             return None
         located = self.env.locate(module)
         if located is None or not located.file or located.kind not in ("module", "package"):
             return None
-        return module_classes(located.file, module, located.is_package)
+        return self.installed.classes(located.file, module, located.is_package)
 
     def children(self, package: str) -> List[str]:
         """Submodule names of an internal package in `pkgutil.iter_modules` order (file
@@ -127,13 +129,13 @@ class Finder:
             names = frozenset()
         elif located.kind in ("module", "package") and located.file:
             try:
-                names = module_names(located.file, name, located.is_package, self.env.locate,
-                                     self.env.version)[0]
+                names = self.installed.names(located.file, name, located.is_package,
+                                             self.env.locate, self.env.version)[0]
             except Exception:  # an unreadable third-party file: unknown, never a false alarm
                 names = None
         removed = {}
         if names is None and located.file:  # unknown names, but maybe a migration table
-            removed = removed_names(located.file, name)
+            removed = self.installed.removed(located.file, name)
         return Spec(located.file, None, located.is_package, external=True, names=names,
                     removed=removed)
 

@@ -27,97 +27,125 @@ _WALRUS = re.compile(rb"\b([A-Za-z_]\w*)\s*:=")
 Names = Tuple[Optional[FrozenSet[str]], Optional[List[str]], bool]
 Stamp = Tuple[int, int, str]  # (size, mtime_ns or -1, sha256): see reportcache
 
-# "path|mtime_ns|size|what" -> (answer, {path: stamp} of every file it was read from). For
-# names: ((names or None, literal __all__ or None, __all__ assigned at all), the module and
-# its star-imports).
-_CACHE: Dict[str, Tuple[object, Dict[str, Stamp]]] = {}
+class Installed:
+    """One run's reader of installed modules. Each answer is remembered by the file's path,
+    mtime and size with the stamps of every file it was read from (`read`, which the report
+    cache records), in memory for this run and on disk between runs
+    (.routerlint_cache/external-*.json): a one-file change never re-parses installed
+    packages. No module state: two runs never share or reset each other's."""
 
-# The files this run's answers came from (the engine resets it per run; the report cache
-# records them).
-READ: Dict[str, Stamp] = {}
+    def __init__(self, cache=None) -> None:
+        self.cache = cache
+        self.read: Dict[str, Stamp] = {}  # the files this run's answers came from
+        # key -> (answer, {path: stamp} of every file it was read from)
+        self._memory: Dict[str, Tuple[object, Dict[str, Stamp]]] = {}
+        self._disk: Dict[str, list] = (cache.get_external() if cache is not None
+                                       else None) or {}
+        self._dirty = False
 
-# Answers kept on disk between runs (.routerlint_cache/external-*.json), checked against the
-# stamps of their files: a one-file change then never re-parses installed packages.
-_disk: Dict[str, list] = {}
-_disk_dirty = False
+    def save(self) -> None:
+        if self.cache is not None and self._dirty:
+            self.cache.put_external(self._disk)
 
+    def names(self, path: str, module: str, is_package: bool, locate,
+              target=(3, 11)) -> Names:
+        """(names, all_names, dynamic_all) for the module at `path`; names None when
+        unknown. `locate(dotted)` returns an environment Located (for star-imports inside
+        the package)."""
+        result, deps = self._names(path, module, is_package, locate, target, set())
+        self.read.update(deps)
+        return result
 
-def load_disk(cache) -> None:
-    global _disk, _disk_dirty
-    _disk, _disk_dirty = (cache.get_external() if cache is not None else None) or {}, False
+    def _names(self, path, module, is_package, locate, target,
+               seen: Set[str]) -> Tuple[Names, Dict[str, Stamp]]:
+        def compute():
+            deps: Dict[str, Stamp] = {}
 
-
-def save_disk(cache) -> None:
-    if cache is not None and _disk_dirty:
-        cache.put_external(_disk)
-
-
-def module_names(path: str, module: str, is_package: bool, locate, target=(3, 11),
-                 _seen: Optional[Set[str]] = None) -> Names:
-    """(names, all_names, dynamic_all) for the module at `path`; names None when unknown.
-    `locate(dotted)` returns an environment Located (for star-imports inside the package)."""
-    result, deps = _names(path, module, is_package, locate, target, _seen)
-    READ.update(deps)
-    return result
-
-
-def _names(path, module, is_package, locate, target, _seen) -> Tuple[Names, Dict[str, Stamp]]:
-    def compute():
-        deps: Dict[str, Stamp] = {}
-        seen = set(_seen or ()) | {module}
-        return _read(path, module, is_package, locate, target, seen, deps), deps
-
-    return _remembered(
-        path, f"|{target[0]}.{target[1]}", compute,
-        encode=lambda r: [sorted(r[0]) if r[0] is not None else None, r[1], r[2]],
-        decode=lambda d: (frozenset(d[0]) if d[0] is not None else None, d[1], bool(d[2])),
-        unreadable=(None, None, True))
-
-
-def removed_names(path: str, module: str) -> Dict[str, str]:
-    """The names `module`'s `__getattr__` refuses per its library's migration table
-    (runtime/removed_names.py), remembered like its names."""
-    from routerlint.runtime.removed_names import removed_names as read_removed
-
-    def compute():
-        deps: Dict[str, Stamp] = {}
-        return read_removed(path, module, deps), deps
-
-    removed, deps = _remembered(path, f"|removed|{module}", compute, encode=lambda r: [r],
-                                decode=lambda d: dict(d[0]), unreadable={})
-    READ.update(deps)
-    return removed
-
-
-def _remembered(path: str, suffix: str, compute, encode, decode, unreadable):
-    """(answer, {path: stamp} of the files it was read from) for the file at `path`: from this
-    process, else from disk while every one of those files is unchanged, else `compute()`.
-    `encode`/`decode` turn an answer into JSON-ready fields and back."""
-    global _disk_dirty
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return unreadable, {}
-    key = f"{path}|{stat.st_mtime_ns}|{stat.st_size}{suffix}"
-    if key in _CACHE:
-        return _CACHE[key]
-    stored = _disk.get(key)
-    if stored is not None:
-        from routerlint.facts.stamps import same_file
-
-        try:
-            *fields, deps = stored
-            if all(same_file(p, *stamp) for p, stamp in deps.items()):
-                found = (decode(fields), {p: tuple(st) for p, st in deps.items()})
-                _CACHE[key] = found
+            def star(base: str, located) -> Names:
+                found, star_deps = self._names(located.file, base, located.is_package,
+                                               locate, target, seen | {module})
+                deps.update(star_deps)
                 return found
-        except (TypeError, ValueError, AttributeError, IndexError):
-            pass
-    answer, deps = compute()
-    _CACHE[key] = (answer, deps)
-    _disk[key] = encode(answer) + [deps]
-    _disk_dirty = True
-    return answer, deps
+
+            return _read(path, module, is_package, locate, target, seen | {module}, deps,
+                         star), deps
+
+        return self._remembered(
+            path, f"|{target[0]}.{target[1]}", compute,
+            encode=lambda r: [sorted(r[0]) if r[0] is not None else None, r[1], r[2]],
+            decode=lambda d: (frozenset(d[0]) if d[0] is not None else None, d[1],
+                              bool(d[2])),
+            unreadable=(None, None, True))
+
+    def removed(self, path: str, module: str) -> Dict[str, str]:
+        """The names `module`'s `__getattr__` refuses per its library's migration table
+        (runtime/removed_names.py), remembered like its names."""
+        from routerlint.runtime.removed_names import removed_names as read_removed
+
+        def compute():
+            deps: Dict[str, Stamp] = {}
+            return read_removed(path, module, deps), deps
+
+        removed, deps = self._remembered(path, f"|removed|{module}", compute,
+                                         encode=lambda r: [r], decode=lambda d: dict(d[0]),
+                                         unreadable={})
+        self.read.update(deps)
+        return removed
+
+    def classes(self, path: str, module: str, is_package: bool) -> "Shape":
+        """(the names its imports and aliases bind -> dotted targets, its top-level classes ->
+        their bases as written) for an installed module: what a project's `router =
+        VersionedRouter()` needs to know that a library's `class VersionedRouter(APIRouter)`
+        is a router. Read with `ast` (library modules can be long; this needs no positions)
+        and remembered like its names."""
+
+        def compute():
+            from routerlint.facts.stamps import read_stamped
+
+            deps: Dict[str, Stamp] = {}
+            data = read_stamped(path, deps)
+            try:
+                tree = ast.parse(data or b"")
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return ({}, {}), deps
+            package = module if is_package else module.rpartition(".")[0]
+            return _shape(tree.body, package), deps
+
+        shape, deps = self._remembered(path, f"|classes|{module}", compute,
+                                       encode=lambda r: list(r),
+                                       decode=lambda d: (dict(d[0]), dict(d[1])),
+                                       unreadable=({}, {}))
+        self.read.update(deps)
+        return shape
+
+    def _remembered(self, path: str, suffix: str, compute, encode, decode, unreadable):
+        """(answer, {path: stamp} of the files it was read from) for the file at `path`: from
+        this run, else from disk while every one of those files is unchanged, else
+        `compute()`. `encode`/`decode` turn an answer into JSON-ready fields and back."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return unreadable, {}
+        key = f"{path}|{stat.st_mtime_ns}|{stat.st_size}{suffix}"
+        if key in self._memory:
+            return self._memory[key]
+        stored = self._disk.get(key)
+        if stored is not None:
+            from routerlint.facts.stamps import same_file
+
+            try:
+                *fields, deps = stored
+                if all(same_file(p, *stamp) for p, stamp in deps.items()):
+                    found = (decode(fields), {p: tuple(st) for p, st in deps.items()})
+                    self._memory[key] = found
+                    return found
+            except (TypeError, ValueError, AttributeError, IndexError):
+                pass
+        answer, deps = compute()
+        self._memory[key] = (answer, deps)
+        self._disk[key] = encode(answer) + [deps]
+        self._dirty = True
+        return answer, deps
 
 
 def _extension_beside(path: str) -> bool:
@@ -131,7 +159,7 @@ def _extension_beside(path: str) -> bool:
         return True
 
 
-def _read(path, module, is_package, locate, target, seen, deps):
+def _read(path, module, is_package, locate, target, seen, deps, star_names):
     from routerlint.facts.stamps import read_stamped
     from routerlint.facts.scanner import scan_source
 
@@ -179,13 +207,11 @@ def _read(path, module, is_package, locate, target, seen, deps):
         located = locate(base)
         if located is None or located.file is None or located.kind not in ("module", "package"):
             return False
-        (star_names, star_all, dynamic), star_deps = _names(
-            located.file, base, located.is_package, locate, target, seen)
-        deps.update(star_deps)
-        if star_names is None or dynamic:
+        found, star_all, dynamic = star_names(base, located)
+        if found is None or dynamic:
             return False
         names.update(star_all if star_all is not None
-                     else (n for n in star_names if not n.startswith("_")))
+                     else (n for n in found if not n.startswith("_")))
         return True
 
     walk(facts.events)
@@ -197,31 +223,6 @@ def _read(path, module, is_package, locate, target, seen, deps):
 
 
 Shape = Tuple[Dict[str, str], Dict[str, List[str]]]
-
-
-def module_classes(path: str, module: str, is_package: bool) -> Shape:
-    """(the names its imports and aliases bind -> dotted targets, its top-level classes ->
-    their bases as written) for an installed module: what a project's `router =
-    VersionedRouter()` needs to know that a library's `class VersionedRouter(APIRouter)` is a
-    router. Read with `ast` (library modules can be long; this needs no positions) and
-    remembered like its names."""
-
-    def compute():
-        from routerlint.facts.stamps import read_stamped
-
-        deps: Dict[str, Stamp] = {}
-        data = read_stamped(path, deps)
-        try:
-            tree = ast.parse(data or b"")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return ({}, {}), deps
-        package = module if is_package else module.rpartition(".")[0]
-        return _shape(tree.body, package), deps
-
-    shape, deps = _remembered(path, f"|classes|{module}", compute, encode=lambda r: list(r),
-                              decode=lambda d: (dict(d[0]), dict(d[1])), unreadable=({}, {}))
-    READ.update(deps)
-    return shape
 
 
 def _shape(body, package: str) -> Shape:
