@@ -21,3 +21,17 @@ Good:
 """,
     fix="fix the syntax at the reported position (the message is CPython's)",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = ("from fastapi import APIRouter\n\nfrom app.handlers import handler\n\n"
+           "router = APIRouter()\n")
+VALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/handlers.py": "def handler(request):\n    return request\n",
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/handlers.py": "def handler(request:\n    return request\n",
+}]

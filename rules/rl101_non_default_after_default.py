@@ -22,3 +22,20 @@ Good:
     fix="move the parameter before the defaulted ones, give it a default, or make it "
         "keyword-only (after `*`)",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = ("from fastapi import APIRouter\n\nfrom app.auth import build_auth_url\n\n"
+           "router = APIRouter()\n")
+VALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/auth.py": ("def build_auth_url(client_id: str, redirect_uri: str = \"/cb\", *,\n"
+                    "                   scope: str):\n"
+                    "    return client_id + redirect_uri + scope\n"),
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/auth.py": ("def build_auth_url(client_id: str, redirect_uri: str = \"/cb\", scope: str):\n"
+                    "    return client_id + redirect_uri + scope\n"),
+}]

@@ -19,3 +19,19 @@ Good:
 """,
     fix="fix the statement CPython names in the message",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nfrom app.crud import create\n\nrouter = APIRouter()\n"
+VALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/crud.py": "def create(item, owner):\n    return item, owner\n",
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/crud.py": "def create(item, item):\n    return item\n",  # duplicate argument
+}, {
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/crud.py": "def create(item):\n    return item\n\n\nreturn create\n",  # module-level return
+}]

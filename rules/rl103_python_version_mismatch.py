@@ -45,3 +45,16 @@ Good:
     fix="point --python (or [tool.routerlint] python) at an interpreter the project supports",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_PYPROJECT = '[project]\nname = "case"\nversion = "0"\nrequires-python = "{}"\n'
+_MAIN = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+# The tests run routerlint on CPython 3.11 (their own interpreter).
+VALID = [{
+    "pyproject.toml": _PYPROJECT.format(">=3.9"), "app/__init__.py": "", "app/main.py": _MAIN,
+}]
+INVALID = [{
+    "pyproject.toml": _PYPROJECT.format(">=3.13"), "app/__init__.py": "", "app/main.py": _MAIN,
+}]

@@ -20,3 +20,18 @@ Good:
 """,
     fix="point the import at the module's real location, or add the missing module",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_PUSH = "def send_push(message):\n    return message\n"
+VALID = [{
+    "app/__init__.py": "", "app/services/__init__.py": "", "app/services/push.py": _PUSH,
+    "app/routers.py": ("from fastapi import APIRouter\n\n"
+                       "from app.services.push import send_push\n\nrouter = APIRouter()\n"),
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/services/__init__.py": "", "app/services/push.py": _PUSH,
+    "app/routers.py": ("from fastapi import APIRouter\n\n"
+                       "from app.services.push_gateway import send_push\n\nrouter = APIRouter()\n"),
+}]

@@ -19,3 +19,18 @@ Good:
 """,
     fix="install the package in the app's environment and declare it as a dependency",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nimport app.metrics\n\nrouter = APIRouter()\n"
+VALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/metrics.py": ("try:\n    import surely_not_installed_pkg_xyz\n"
+                       "except ImportError:  # optional\n"
+                       "    surely_not_installed_pkg_xyz = None\n"),
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/metrics.py": "import surely_not_installed_pkg_xyz\n",  # not installed
+}]

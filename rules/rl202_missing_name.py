@@ -29,3 +29,16 @@ Good:
 """,
     fix="import the name the module really defines, or define it there",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nfrom app.models import {}\n\nrouter = APIRouter()\n"
+VALID = [{
+    "app/__init__.py": "", "app/models.py": "class User:\n    pass\n",
+    "app/routers.py": _ROUTER.format("User"),
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/models.py": "class User:\n    pass\n",
+    "app/routers.py": _ROUTER.format("Missing"),
+}]

@@ -25,3 +25,18 @@ Good:
     fix="import the module instead of the name, move the import into the function that "
         "needs it, or move the shared name to a third module",
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nfrom app.a import A\n\nrouter = APIRouter()\n"
+VALID = [{  # a cycle of module imports: loads whichever side is imported first
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/a.py": "import app.b\n\nA = 1\n",
+    "app/b.py": "import app.a\n\nB = 2\n\n\ndef helper():\n    return app.a.A\n",
+}]
+INVALID = [{  # app.a runs app.b, which asks app.a for A before app.a has defined it
+    "app/__init__.py": "", "app/routers.py": _ROUTER,
+    "app/a.py": "from app.b import B\n\nA = 1\n",
+    "app/b.py": "from app.a import A\n\nB = 2\n",
+}]

@@ -201,3 +201,17 @@ Good:
     fix="declare the distribution in the project's dependencies (or guard the import as optional)",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_PYPROJECT = '[project]\nname = "case"\nversion = "0"\ndependencies = [{}]\n'
+_DB = "from sqlalchemy import create_engine\n\nengine = create_engine(\"sqlite://\")\n"
+# sqlalchemy is installed in the tests' environment: only the declaration differs.
+VALID = [{
+    "pyproject.toml": _PYPROJECT.format('"fastapi", "SQLAlchemy>=2"'),
+    "app/__init__.py": "", "app/db.py": _DB,
+}]
+INVALID = [{
+    "pyproject.toml": _PYPROJECT.format('"fastapi"'), "app/__init__.py": "", "app/db.py": _DB,
+}]

@@ -38,3 +38,19 @@ Good:
     fix="fix the root cause shown in the chain",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nfrom app.models import Report\n\nrouter = APIRouter()\n"
+_MODELS = "from app.db import {}\n\n\nclass Report:\n    pass\n"
+VALID = [{
+    "app/__init__.py": "", "app/db.py": "DATABASE_URL = \"sqlite://\"\n",
+    "app/models.py": _MODELS.format("DATABASE_URL"),
+    "app/routers/__init__.py": "", "app/routers/analytics.py": _ROUTER,
+}]
+INVALID = [{  # the root cause (RL202) is in app/models.py; the router fails by it
+    "app/__init__.py": "", "app/db.py": "DATABASE_URL = \"sqlite://\"\n",
+    "app/models.py": _MODELS.format("DATABASE_URI"),
+    "app/routers/__init__.py": "", "app/routers/analytics.py": _ROUTER,
+}]

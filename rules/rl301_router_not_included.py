@@ -51,3 +51,20 @@ Good:
     fix="include the router in the app (app.include_router(module.router)) or delete it",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+_MAIN = ("from fastapi import FastAPI\n\nfrom app.routers import reports, users\n\n"
+         "app = FastAPI()\napp.include_router(users.router)\n")
+VALID = [{
+    "app/__init__.py": "", "app/main.py": _MAIN + "app.include_router(reports.router)\n",
+    "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/routers/reports.py": _ROUTER,
+}]
+INVALID = [{  # reports.router is never included
+    "app/__init__.py": "", "app/main.py": _MAIN,
+    "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/routers/reports.py": _ROUTER,
+}]

@@ -35,3 +35,21 @@ Good:
     fix="fix the root cause shown in the chain",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+_MAIN = ("from fastapi import FastAPI\n\nfrom app.routers import reports, users\n\n"
+         "app = FastAPI()\napp.include_router(users.router)\napp.include_router(reports.router)\n")
+VALID = [{
+    "app/__init__.py": "", "app/main.py": _MAIN,
+    "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/routers/reports.py": _ROUTER,
+}]
+INVALID = [{  # reports fails (no app.models), unguarded: the app does not start
+    "app/__init__.py": "", "app/main.py": _MAIN,
+    "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/routers/reports.py": ("from fastapi import APIRouter\n\nfrom app.models import Report\n\n"
+                               "router = APIRouter()\n"),
+}]

@@ -132,3 +132,25 @@ Good:
     check=check,
     after_suppressions=True,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = ("from fastapi import APIRouter\n\nfrom app.models import Extra{}\n\n"
+           "router = APIRouter()\n")
+VALID = [{
+    "app/__init__.py": "", "app/models.py": "class Extra:\n    pass\n",
+    "app/routers.py": _ROUTER.format(""),
+}, {  # a suppression that silences a finding (RL301) is used
+    "app/__init__.py": "",
+    "app/main.py": ("from fastapi import FastAPI\n\nfrom app.routers import reports, users\n\n"
+                    "app = FastAPI()\napp.include_router(users.router)\n"),
+    "app/routers/__init__.py": "",
+    "app/routers/users.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+    "app/routers/reports.py": ("from fastapi import APIRouter\n\n"
+                               "router = APIRouter()  # noqa: RL301\n"),
+}]
+INVALID = [{  # nothing on that line is reported (the tests enable report_unused_suppressions)
+    "app/__init__.py": "", "app/models.py": "class Extra:\n    pass\n",
+    "app/routers.py": _ROUTER.format("  # noqa: RL001"),
+}]

@@ -41,3 +41,18 @@ Good:
         "(silence with `# noqa: RL901` on line 1)",
     check=check,
 )
+
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+def _elifs(count: int) -> str:
+    """An if/elif chain: each elif is an If inside the previous one's orelse."""
+    return "x = 0\nif x == 0:\n    y = 0\n" + "".join(
+        f"elif x == {i}:\n    y = {i}\n" for i in range(1, count))
+
+
+# Nested `if True:` lines cannot make it: CPython's tokenizer refuses 100 indentation levels
+# ("too many levels of indentation"), below the 100 nested blocks routerlint keeps. An elif
+# chain nests just as deep in the syntax tree, and CPython compiles it.
+VALID = [{"app/__init__.py": "", "app/flags.py": _elifs(20)}]
+INVALID = [{"app/__init__.py": "", "app/flags.py": _elifs(120)}]  # nested 120 deep
