@@ -17,6 +17,10 @@ from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
     TableCall, Try,
 )
+from routerlint.runtime.values import (
+    UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
+    Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
+)
 
 # The exception classes an import can raise, with their parents (for `except` matching).
 _PARENT = {
@@ -25,10 +29,6 @@ _PARENT = {
     "InvalidRequestError": "SQLAlchemyError", "ArgumentError": "SQLAlchemyError",
     "SQLAlchemyError": "Exception", "Exception": "BaseException",
 }
-
-# Values a name can hold, as far as the analysis cares. Everything else is UNKNOWN.
-UNKNOWN = ("?",)
-
 
 @dataclass
 class Failure:
@@ -70,7 +70,7 @@ class Module:
     path: Optional[str]  # relative path for internal modules; None for external ones
     facts: Optional[ModuleFacts]
     is_package: bool
-    ns: Dict[str, tuple] = field(default_factory=dict)
+    ns: Dict[str, Value] = field(default_factory=dict)
     open: bool = False  # any attribute may exist (external, __getattr__, star from unknown)
     done: bool = False
     external: bool = False  # installed third-party: names known from its source, not executed
@@ -176,7 +176,7 @@ class Simulation:
             self.attempts.append(Outcome(name, True))
         module.done = True
         if parent is not None:
-            parent.ns[child] = ("module", name)
+            parent.ns[child] = ModuleRef(name)
         return module
 
     def _missing(self, name: str, message: str, wanted: str) -> str:
@@ -218,10 +218,10 @@ class Simulation:
         if event.names is None:  # import a.b.c [as x]
             imported = self.import_module(event.module)
             if event.asname:
-                module.ns[event.asname] = ("module", imported.name)
+                module.ns[event.asname] = ModuleRef(imported.name)
             else:
                 top = event.module.split(".")[0]
-                module.ns[top] = ("module", top)
+                module.ns[top] = ModuleRef(top)
             return
         base = self.absolute(module, event)
         source = self.import_module(base)
@@ -244,7 +244,7 @@ class Simulation:
             parts = parts[: len(parts) - (event.level - 1)]
         return ".".join(parts + ([event.module] if event.module else []))
 
-    def from_import(self, source: Module, name: str) -> tuple:
+    def from_import(self, source: Module, name: str) -> Value:
         if name in source.removed and name not in source.ns:
             raise Raised(Failure(
                 "RL202", "ImportError", "", 0, 0,
@@ -253,17 +253,17 @@ class Simulation:
                 symbol=f"{source.name}.{name}"))
         if name not in source.ns and not source.external:
             hook = source.ns.get("__getattr__")
-            if hook is not None and hook[0] == "func":  # PEP 562: it runs for this name
-                self.call_local(source, "__getattr__", 0, given=[("str", name)])
+            if isinstance(hook, Func):  # PEP 562: it runs for this name
+                self.call_local(source, "__getattr__", 0, given=[Str(name)])
         value = self.attribute(source, name)
         if value is not None:
             return value
         submodule = f"{source.name}.{name}"
         if source.is_package:
             if submodule in self.sys_modules:
-                return ("module", submodule)
+                return ModuleRef(submodule)
             if self.find(submodule) is not None:
-                return ("module", self.import_module(submodule).name)
+                return ModuleRef(self.import_module(submodule).name)
         if source.done:
             message = (f"cannot import name '{name}' from '{source.name}' "
                        f"({source.path or 'unknown location'})")
@@ -277,7 +277,7 @@ class Simulation:
                              symbol=f"{source.name}.{name}"))
 
     @staticmethod
-    def attribute(source: Module, name: str) -> Optional[tuple]:
+    def attribute(source: Module, name: str) -> Optional[Value]:
         if name in source.ns:
             return source.ns[name]
         if source.open:
@@ -313,7 +313,7 @@ class Simulation:
             raise
         self.calls.pop(name, None)
         for bound in event.binds:
-            module.ns[bound] = ("module", imported.name)
+            module.ns[bound] = ModuleRef(imported.name)
 
     def evaluate(self, module: Module, expr) -> Optional[str]:
         """The value of a string expression from the scanner, when it is known."""
@@ -327,11 +327,13 @@ class Simulation:
                 return module.name if expr[1] == "__name__" or module.is_package \
                     else module.name.rpartition(".")[0]
             value = self.lookup(module, expr[1])
-            return value[1] if value[0] in ("str", "modinfo") else None
+            if isinstance(value, Str):
+                return value.text
+            return value.name if isinstance(value, ModuleInfo) else None
         if kind == "item":  # `entry["module"]` of a registry record
             value = self.lookup(module, expr[1])
-            if value[0] == "record" and isinstance(value[1], dict):
-                found = value[1].get(expr[2])
+            if isinstance(value, Record) and isinstance(value.data, dict):
+                found = value.data.get(expr[2])
                 return found if isinstance(found, str) else None
             return None
         parts = []
@@ -343,15 +345,15 @@ class Simulation:
         return "".join(parts)
 
     def on_assign(self, module: Module, event: Assign) -> None:
-        value = UNKNOWN
+        value: Value = UNKNOWN
         if event.table is not None:
             self.register_table(module, event.table, f"Table('{event.table.name}')")
         elif event.call is not None:
             value = self.call_value(module, event)
         elif event.strings is not None:
-            value = ("strings", event.strings)
+            value = Strings(event.strings)
         elif event.records is not None:
-            value = ("records", event.records)
+            value = Records(event.records)
         elif event.ref is not None:
             value = self.lookup(module, event.ref, strict=True)
         for read, line in event.reads:
@@ -363,30 +365,32 @@ class Simulation:
         for name in event.names:
             module.ns[name] = value
 
-    def call_value(self, module: Module, event: Assign) -> tuple:
+    def call_value(self, module: Module, event: Assign) -> Value:
         callee = event.call or ""
         last = callee.rpartition(".")[2]
         key = f"{module.name}.{event.names[0]}" if event.names else f"{module.name}:{event.line}"
         if last == "declarative_base" or last == "generate_base":
             metadata = event.call_kwargs.get("metadata")
             meta = self.lookup(module, metadata) if metadata else UNKNOWN
-            meta_key = meta[1] if meta[0] == "meta" else key
+            meta_key = meta.key if isinstance(meta, MetaRef) else key
             self.meta_labels.setdefault(meta_key, f"{event.names[0]}.metadata")
-            return ("base", meta_key)
+            return BaseRef(meta_key)
         if last == "MetaData":
             self.meta_labels.setdefault(key, event.names[0] if event.names else "metadata")
-            return ("meta", key)
+            return MetaRef(key)
         if last == "APIRouter":
-            return ("router", module.name)
+            return RouterObj(module.name)
         if last == "FastAPI":
-            return ("app", module.name)
+            return AppObj(module.name)
         self.call_local(module, callee, event.line, event.call_args)  # a factory runs
         kind = self.kind_of(module.name, callee)  # a subclass, or a factory returning one
-        if kind in ("router", "app"):
-            return (kind, module.name)
+        if kind == "router":
+            return RouterObj(module.name)
+        if kind == "app":
+            return AppObj(module.name)
         cls = self.lookup(module, callee)
-        if cls[0] == "mixin" and len(cls) > 3 and (cls[2], cls[3]) in self.class_defs:
-            return ("instance", cls[2], cls[3])  # its loader methods may be called later
+        if isinstance(cls, PlainClass) and (cls.module, cls.name) in self.class_defs:
+            return Instance(cls.module, cls.name)  # its loader methods may be called later
         return UNKNOWN
 
     def on_return(self, module: Module, event) -> None:
@@ -396,8 +400,8 @@ class Simulation:
     def on_call(self, module: Module, event: Call) -> None:
         if event.func.endswith("include_router") and event.args:
             target = self.lookup(module, event.args[0] or "")
-            if target[0] == "router":
-                self.includes.append((target[1], module.name, event.line))
+            if isinstance(target, RouterObj):
+                self.includes.append((target.module, module.name, event.line))
             else:
                 self.unknown_includes += 1
             return
@@ -405,15 +409,16 @@ class Simulation:
         self.call_local(module, event.func, event.line, event.args)
 
     def call_local(self, module: Module, callee: str, line: int,
-                   args: Sequence[Optional[str]] = (), given: Sequence[tuple] = ()) -> None:
+                   args: Sequence[Optional[str]] = (), given: Sequence[Value] = ()) -> None:
         """Run a project function or method called at import time (app factories, loaders,
         a router manager's `load_all()`), its parameters bound to the arguments we know
         (`args` as written in `module`, or values `given`)."""
         value = self.lookup(module, callee)
-        if value[0] == "func":
-            owner_name, function, bound = value[1], value[2], []
-        elif value[0] == "method":
-            owner_name, function, bound = value[1], value[2], [value[3]]
+        bound: List[Value] = []
+        if isinstance(value, Func):
+            owner_name, function = value.module, value.function
+        elif isinstance(value, Method):
+            owner_name, function, bound = value.module, value.function, [value.instance]
         else:
             return
         owner = self.sys_modules.get(owner_name)
@@ -436,7 +441,7 @@ class Simulation:
                     owner.ns.pop(name, None)
 
     def on_function(self, module: Module, event: FunctionDef) -> None:
-        module.ns[event.name] = ("func", module.name, event)
+        module.ns[event.name] = Func(module.name, event)
 
     def on_bind(self, module: Module, event: Bind) -> None:
         for name in event.names:
@@ -481,43 +486,43 @@ class Simulation:
             return None
         name, op, strings = compare
         value = module.ns.get(name)
-        if value is None or value[0] != "str":
+        if not isinstance(value, Str):
             return None
-        found = value[1] in strings
+        found = value.text in strings
         return found if op in ("==", "in") else not found
 
     def on_loop(self, module: Module, event: Loop) -> None:
         if event.package is not None:
             package = self.lookup(module, event.package)
-            if package[0] != "module" or event.target is None:
+            if not isinstance(package, ModuleRef) or event.target is None:
                 return  # which modules it would load is not known statically
-            for name in self.children(package[1]):
-                module.ns[event.target] = ("modinfo", name)
+            for name in self.children(package.name):
+                module.ns[event.target] = ModuleInfo(name)
                 self.run(module, event.body)
             return
         items = event.items
         if items is None and event.iter_ref:
             value = self.lookup(module, event.iter_ref)
-            if value[0] == "records":
-                self.loop_records(module, event, value[1])
+            if isinstance(value, Records):
+                self.loop_records(module, event, value.items)
                 return
-            items = list(value[1]) if value[0] == "strings" else None
+            items = list(value.items) if isinstance(value, Strings) else None
         if items is None or event.target is None:
             self.run(module, event.body)
             return
         for item in items:
-            module.ns[event.target] = ("str", item)
+            module.ns[event.target] = Str(item)
             self.run(module, event.body)
 
     def loop_records(self, module: Module, event: Loop, records: list) -> None:
         """`for entry in REGISTRY` / `for path, attr in REGISTRY` over literal records."""
         for record in records:
             if event.target is not None:
-                module.ns[event.target] = ("record", record)
+                module.ns[event.target] = Record(record)
             elif event.targets and isinstance(record, list) and len(record) == len(
                     event.targets):
                 for name, text in zip(event.targets, record):
-                    module.ns[name] = ("str", text)
+                    module.ns[name] = Str(text)
             else:
                 for name in event.targets or ():
                     module.ns[name] = UNKNOWN
@@ -526,31 +531,32 @@ class Simulation:
     # -- SQLAlchemy ---------------------------------------------------------------------------
     def on_class(self, module: Module, event: ClassDef) -> None:
         bases = [self.lookup(module, b, strict=True) if b else UNKNOWN for b in event.bases]
-        meta = next((b[1] for b in bases if b[0] == "base"), None)
+        meta = next((b.meta_key for b in bases if isinstance(b, BaseRef)), None)
         new_base = (any(b and b.rpartition(".")[2] in ("DeclarativeBase", "DeclarativeBaseNoMeta")
                         for b in event.bases)
                     or any(d.rpartition(".")[2] == "as_declarative" for d in event.decorators))
-        inherited = next((b[1] for b in bases if b[0] == "mixin" and b[1]), None)
+        inherited = next((b.tablename for b in bases if isinstance(b, PlainClass) and b.tablename),
+                         None)
         if new_base and meta is None:
             key = f"{module.name}.{event.name}"
             self.meta_labels.setdefault(key, f"{event.name}.metadata")
-            module.ns[event.name] = ("base", key)
+            module.ns[event.name] = BaseRef(key)
             return
         sqlmodel = any(b and b.rpartition(".")[2] == "SQLModel" for b in event.bases) or any(
-            b[0] == "sqlmodel" for b in bases)
+            isinstance(b, SQLModelClass) for b in bases)
         if sqlmodel:
-            module.ns[event.name] = ("sqlmodel",)
+            module.ns[event.name] = SQLModelClass()
             if event.keywords.get("table") == "True":
                 self.meta_labels.setdefault("sqlmodel", "SQLModel.metadata")
                 self.register_class_table(module, event, "sqlmodel",
                                           event.tablename or event.name.lower())
             return
         if meta is None:
-            module.ns[event.name] = ("mixin", event.tablename, module.name, event.name)
+            module.ns[event.name] = PlainClass(module.name, event.name, event.tablename)
             if event.methods:
                 self.class_defs[(module.name, event.name)] = event
             return
-        module.ns[event.name] = ("base", meta)
+        module.ns[event.name] = BaseRef(meta)
         if event.abstract:
             return
         if event.table is not None:
@@ -570,9 +576,9 @@ class Simulation:
             return
         if meta is None:
             value = self.lookup(module, table.metadata or "")
-            if value[0] != "meta":
+            if not isinstance(value, MetaRef):
                 return  # a MetaData we cannot identify: never a false alarm
-            meta = value[1]
+            meta = value.key
         key = (meta, table.schema, table.name)
         first = self.tables.get(key)
         if first is None:
@@ -596,7 +602,7 @@ class Simulation:
         ))
 
     # -- names ----------------------------------------------------------------------------------
-    def lookup(self, module: Module, dotted: str, strict: bool = False) -> tuple:
+    def lookup(self, module: Module, dotted: str, strict: bool = False) -> Value:
         """The value of a dotted name in a module's namespace, following modules and bases.
         `strict`: the access runs now, so reading a name a partially initialised module has
         not defined yet raises AttributeError, as in CPython."""
@@ -605,8 +611,8 @@ class Simulation:
         first, *rest = dotted.split(".")
         value = module.ns.get(first, UNKNOWN)
         for attr in rest:
-            if value[0] == "module":
-                target = self.sys_modules.get(value[1])
+            if isinstance(value, ModuleRef):
+                target = self.sys_modules.get(value.name)
                 if target is None:
                     return UNKNOWN
                 if attr not in target.ns and strict and not target.done and not target.open:
@@ -617,16 +623,16 @@ class Simulation:
                             f"'{attr}' (most likely due to a circular import)",
                             symbol=f"{target.name}.{attr}"))
                 value = target.ns.get(attr, UNKNOWN)
-            elif value[0] == "modinfo" and attr == "name":
-                value = ("str", value[1])
-            elif value[0] == "instance":
-                cls = self.class_defs.get((value[1], value[2]))
+            elif isinstance(value, ModuleInfo) and attr == "name":
+                value = Str(value.name)
+            elif isinstance(value, Instance):
+                cls = self.class_defs.get((value.module, value.class_name))
                 method = next((m for m in cls.methods if m.name == attr), None) if cls else None
                 if method is None:
                     return UNKNOWN
-                value = ("method", value[1], method, value)
-            elif value[0] == "base" and attr == "metadata":
-                value = ("meta", value[1])
+                value = Method(value.module, method, value)
+            elif isinstance(value, BaseRef) and attr == "metadata":
+                value = MetaRef(value.meta_key)
             else:
                 return UNKNOWN
         return value
