@@ -288,7 +288,9 @@ def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
     at = _innermost_fixture_frame(fixture, exc)
     code = "UNKNOWN"
     message = str(exc)
-    if type(exc).__name__ == "InvalidRequestError" and type(exc).__module__.startswith("sqlalchemy"):
+    if isinstance(exc, NameError):
+        code = "RL205"
+    elif type(exc).__name__ == "InvalidRequestError" and type(exc).__module__.startswith("sqlalchemy"):
         if DUPLICATE_TABLE in message:
             code = "RL001"
     elif isinstance(exc, ModuleNotFoundError):

@@ -81,6 +81,7 @@ class ClassDef:
     abstract: bool = False
     table: Optional[TableCall] = None  # `__table__ = Table(...)` in the class body
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
+    reads: List[List[Any]] = field(default_factory=list)  # decorators, bases, keywords: RL205
 
 
 @dataclass
@@ -135,6 +136,9 @@ class FunctionDef:
     name: str
     body: List[Any] = field(default_factory=list)
     params: List[str] = field(default_factory=list)  # positional parameter names (self too)
+    # Names the `def` statement itself reads when it runs (decorators, defaults, and the
+    # annotations when they are evaluated then): [name, line, col], for NameError (RL205).
+    reads: List[List[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -258,8 +262,8 @@ class _LazyFunctionDef(FunctionDef):
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, FunctionDef):
-            return (self.line, self.col, self.name, self.params, self.body) == \
-                (other.line, other.col, other.name, other.params, other.body)
+            return (self.line, self.col, self.name, self.params, self.reads, self.body) == \
+                (other.line, other.col, other.name, other.params, other.reads, other.body)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -311,7 +315,8 @@ def from_json(data: Any) -> Any:
         if kind == "function":
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
-                                params=data.get("params", []), _raw=data.get("b", ""))
+                                params=data.get("params", []), reads=data.get("reads", []),
+                                _raw=data.get("b", ""))
             return obj
         cls = _KINDS[kind]
         obj = cls(**{k: from_json(v) if type(v) in _NESTED else v

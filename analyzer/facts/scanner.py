@@ -314,6 +314,37 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
     return type(node) is cst.Name and node.value == "True"
 
 
+_SCOPES = ("Lambda", "ListComp", "SetComp", "DictComp", "GeneratorExp")
+
+
+def _def_reads(twin, annotations: bool) -> List[List[Any]]:
+    """[name, line, col] of every name a `def`/`class` statement evaluates when it runs:
+    decorators, default values, bases and keywords, and annotations when `annotations`
+    (lambdas and comprehensions have scopes of their own: not followed)."""
+    import ast
+
+    exprs = list(twin.decorator_list)
+    if isinstance(twin, ast.ClassDef):
+        exprs += twin.bases + [k.value for k in twin.keywords]
+    else:
+        args = twin.args
+        exprs += args.defaults + [d for d in args.kw_defaults if d is not None]
+        if annotations:
+            every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            exprs += [a.annotation for a in every if a is not None and a.annotation is not None]
+            if twin.returns is not None:
+                exprs.append(twin.returns)
+    found = []
+    todo = list(exprs)
+    while todo:
+        node = todo.pop()
+        if type(node).__name__ == "Name" and type(node.ctx).__name__ == "Load":
+            found.append([node.id, node.lineno, node.col_offset])
+        elif type(node).__name__ not in _SCOPES:
+            todo.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda read: (read[1], read[2]))
+
+
 _COMPARE_OPS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in"}
 
 
@@ -341,6 +372,9 @@ class _Walker:
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
+        # Annotations of a `def` are evaluated when it runs up to Python 3.13, unless
+        # `from __future__ import annotations`; 3.14 defers them (PEP 649).
+        self.lazy_annotations = target >= (3, 14)
 
     def pos(self, node: cst.CSTNode) -> Tuple[int, int]:
         twin = self.twins.get(id(node))
@@ -379,6 +413,8 @@ class _Walker:
             else:
                 names = [(dotted(a.name) or "", _alias(a)) for a in node.names]
             level = len(node.relative)
+            if dotted(node.module) == "__future__" and ("annotations", None) in names:
+                self.lazy_annotations = True  # PEP 563: annotations are never evaluated
             out.append(Import(line, col, dotted(node.module) or "", level=level, names=names))
         elif type(node) in (cst.Assign, cst.AnnAssign):
             self.assign(node, line, col, out, top)
@@ -533,13 +569,19 @@ class _Walker:
     def compound(self, node: cst.BaseCompoundStatement, out: list, top: bool) -> None:
         line, col = self.pos(node)
         if type(node) is cst.ClassDef:
-            out.append(self.classdef(node, line, col))
+            event = self.classdef(node, line, col)
+            if top:
+                event.reads = self.def_reads(node)
+            out.append(event)
         elif type(node) is cst.FunctionDef:
             name = node.name.value
             if top and name == "__getattr__":
                 self.facts.has_getattr = True
-            out.append(FunctionDef(line, col, name, self.suite(node.body, top=False),
-                                   _params(node)))
+            event = FunctionDef(line, col, name, self.suite(node.body, top=False),
+                                _params(node))
+            if top:
+                event.reads = self.def_reads(node)
+            out.append(event)
         elif type(node) is cst.If:
             out.append(self.if_(node, line, top))
         elif type(node) in (cst.Try, cst.TryStar):
@@ -630,6 +672,12 @@ class _Walker:
                 if op is not None:
                     return op(tuple(self.target[:len(version)]), tuple(version))
         return None
+
+    def def_reads(self, node) -> List[List[Any]]:
+        """Names a module-level `def` or `class` statement reads as it runs, with CPython's
+        positions (from the statement's AST twin)."""
+        twin = self.twins.get(id(node))
+        return [] if twin is None else _def_reads(twin, not self.lazy_annotations)
 
     def classdef(self, node: cst.ClassDef, line: int, col: int) -> ClassDef:
         event = ClassDef(

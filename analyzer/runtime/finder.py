@@ -13,6 +13,8 @@ from routerlint.project.interpreter import Environment, Located
 from routerlint.runtime.installed import Installed
 from routerlint.facts.imports import Modules
 from routerlint.runtime.simulate import Spec
+from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
+from routerlint.rules.rl201_missing_package import RULE as MISSING_PACKAGE
 
 
 class Finder:
@@ -143,10 +145,10 @@ class Finder:
         top = name.split(".")[0]
         spec = self.find(top)
         if spec is not None:  # where the top-level package really comes from decides
-            return "RL201" if spec.external else "RL200"
+            return (MISSING_PACKAGE if spec.external else MISSING_MODULE).code
         internal = (top in self._internal_tops or self.project.locate(top)[0] is not None
                     or self.local_elsewhere(top) is not None)
-        return "RL200" if internal else "RL201"
+        return (MISSING_MODULE if internal else MISSING_PACKAGE).code
 
     def local_elsewhere(self, top: str) -> Optional[str]:
         """Where a module or package named `top` sits deeper in the scanned tree, when `top`
@@ -170,7 +172,7 @@ class Finder:
             return (f"{message}: '{top}' exists in this project at {elsewhere}, but its parent "
                     f"folder is not a source root (sys.path): run the app from {parent}/ or "
                     f"pass --src {parent} (or set src in [tool.routerlint])")
-        if self.missing_code(name) != "RL201":
+        if self.missing_code(name) != MISSING_PACKAGE.code:
             return message
         full = wanted if wanted and wanted.startswith(name + ".") else name
         dist = dist_for_import(full)

@@ -11,7 +11,8 @@ FastAPI's routers are modelled as values flowing through module namespaces.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+import builtins
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
@@ -21,14 +22,25 @@ from routerlint.runtime.values import (
     UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
     Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
 )
+from routerlint.rules.rl001_duplicate_table import RULE as DUPLICATE_TABLE
+from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
+from routerlint.rules.rl202_missing_name import RULE as MISSING_NAME
+from routerlint.rules.rl203_circular_import import RULE as CIRCULAR_IMPORT
+from routerlint.rules.rl205_undefined_name import RULE as UNDEFINED_NAME
 
 # The exception classes an import can raise, with their parents (for `except` matching).
 _PARENT = {
     "ModuleNotFoundError": "ImportError", "ImportError": "Exception",
-    "SyntaxError": "Exception", "AttributeError": "Exception",
+    "SyntaxError": "Exception", "AttributeError": "Exception", "NameError": "Exception",
     "InvalidRequestError": "SQLAlchemyError", "ArgumentError": "SQLAlchemyError",
     "SQLAlchemyError": "Exception", "Exception": "BaseException",
 }
+
+# Names every module has without binding them (a module's own dunders, then builtins).
+_ALWAYS = frozenset(dir(builtins)) | {
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__annotations__", "__dict__"}
+
 
 @dataclass
 class Failure:
@@ -113,7 +125,7 @@ class Simulation:
         self.find = find
         # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
         self.kind_of = kind_of or (lambda module, callee: None)
-        self.missing_code = missing_code  # "RL200" (internal) or "RL201" (third-party)
+        self.missing_code = missing_code  # RL200 (internal) or RL201 (third-party)
         self.children = children or (lambda package: [])
         # (missing module, CPython's message, full name asked for) -> message with a hint
         self.missing_message = missing_message or (lambda name, message, wanted: message)
@@ -130,6 +142,7 @@ class Simulation:
         self.executed: set = set()
         self.stack: List[str] = []  # modules being executed, outermost first
         self._depth = 0
+        self._bound: Dict[str, Set[str]] = {}  # module -> names its top level may bind
 
     # -- the import system ------------------------------------------------------------------
     def import_module(self, name: str, wanted: Optional[str] = None) -> Module:
@@ -237,7 +250,7 @@ class Simulation:
         package = module.name if module.is_package else module.name.rpartition(".")[0]
         parts = package.split(".") if package else []
         if event.level - 1 > len(parts) - 1 or not parts:
-            raise Raised(Failure("RL200", "ImportError", "", 0, 0,
+            raise Raised(Failure(MISSING_MODULE.code, "ImportError", "", 0, 0,
                                  "attempted relative import beyond top-level package",
                                  symbol="." * event.level + event.module))
         if event.level > 1:
@@ -247,7 +260,7 @@ class Simulation:
     def from_import(self, source: Module, name: str) -> Value:
         if name in source.removed and name not in source.ns:
             raise Raised(Failure(
-                "RL202", "ImportError", "", 0, 0,
+                MISSING_NAME.code, "ImportError", "", 0, 0,
                 f"cannot import name '{name}' from '{source.name}': its installed migration "
                 f"table says {source.removed[name]}",
                 symbol=f"{source.name}.{name}"))
@@ -267,12 +280,12 @@ class Simulation:
         if source.done:
             message = (f"cannot import name '{name}' from '{source.name}' "
                        f"({source.path or 'unknown location'})")
-            code = "RL202"
+            code = MISSING_NAME.code
         else:
             message = (f"cannot import name '{name}' from partially initialized module "
                        f"'{source.name}' (most likely due to a circular import) "
                        f"({source.path})")
-            code = "RL203"
+            code = CIRCULAR_IMPORT.code
         raise Raised(Failure(code, "ImportError", "", 0, 0, message,
                              symbol=f"{source.name}.{name}"))
 
@@ -441,7 +454,42 @@ class Simulation:
                     owner.ns.pop(name, None)
 
     def on_function(self, module: Module, event: FunctionDef) -> None:
+        self.check_reads(module, event)
         module.ns[event.name] = Func(module.name, event)
+
+    def check_reads(self, module: Module, event) -> None:
+        """NameError (RL205): a name a `def`/`class` statement reads as it runs (decorators,
+        defaults, bases, annotations when evaluated) that the module binds nowhere — judged
+        only where every name of the module is known, so a name bound later or by a branch
+        we run is never reported."""
+        if module.open or not event.reads:
+            return
+        for name, line, col in event.reads:
+            if name in module.ns or name in _ALWAYS or name in self.bound(module):
+                continue
+            raise Raised(Failure(UNDEFINED_NAME.code, "NameError", module.path or "", line,
+                                 col, f"name '{name}' is not defined",
+                                 symbol=f"{module.name}.{name}"))
+
+    def bound(self, module: Module) -> Set[str]:
+        """Every name the module's top level binds in a statement that may run (an `if`
+        known to be false, as `if TYPE_CHECKING:`, binds nothing)."""
+        if module.name not in self._bound:
+            found: Set[str] = set()
+            todo = [module.facts.events if module.facts is not None else []]
+            while todo:
+                for event in todo.pop():
+                    found.update(_binds(event))
+                    if isinstance(event, If):
+                        todo += ([event.body] if event.test is not False else []) + (
+                            [event.orelse] if event.test is not True else [])
+                    elif not isinstance(event, (FunctionDef, ClassDef)):
+                        todo += [getattr(event, attr) for attr in ("body", "orelse",
+                                                                   "finalbody")
+                                 if isinstance(getattr(event, attr, None), list)]
+                        todo += [h.body for h in getattr(event, "handlers", None) or ()]
+            self._bound[module.name] = found
+        return self._bound[module.name]
 
     def on_bind(self, module: Module, event: Bind) -> None:
         for name in event.names:
@@ -530,6 +578,7 @@ class Simulation:
 
     # -- SQLAlchemy ---------------------------------------------------------------------------
     def on_class(self, module: Module, event: ClassDef) -> None:
+        self.check_reads(module, event)
         bases = [self.lookup(module, b, strict=True) if b else UNKNOWN for b in event.bases]
         meta = next((b.meta_key for b in bases if isinstance(b, BaseRef)), None)
         new_base = (any(b and b.rpartition(".")[2] in ("DeclarativeBase", "DeclarativeBaseNoMeta")
@@ -595,7 +644,7 @@ class Simulation:
         else:
             note = f"first defined here ({first.owner})"
         raise Raised(Failure(
-            "RL001", "InvalidRequestError", module.path or "", table.line, table.col,
+            DUPLICATE_TABLE.code, "InvalidRequestError", module.path or "", table.line, table.col,
             f"Table '{qualified}' is already defined on {label} ({owner})",
             related=[(first.path, first.line, note)],
             symbol=f"{meta}:{qualified}", first_stack=first.stack,
@@ -618,7 +667,7 @@ class Simulation:
                 if attr not in target.ns and strict and not target.done and not target.open:
                     if self.find(f"{target.name}.{attr}") is None:
                         raise Raised(Failure(
-                            "RL203", "AttributeError", "", 0, 0,
+                            CIRCULAR_IMPORT.code, "AttributeError", "", 0, 0,
                             f"partially initialized module '{target.name}' has no attribute "
                             f"'{attr}' (most likely due to a circular import)",
                             symbol=f"{target.name}.{attr}"))
@@ -636,6 +685,23 @@ class Simulation:
             else:
                 return UNKNOWN
         return value
+
+
+def _binds(event) -> List[str]:
+    """The names one statement binds in its own scope."""
+    if isinstance(event, (Assign, Bind)):
+        return list(event.names)
+    if isinstance(event, (FunctionDef, ClassDef)):
+        return [event.name]
+    if isinstance(event, DynamicImport):
+        return list(event.binds)
+    if isinstance(event, Loop):
+        return [event.target] if event.target else list(event.targets or ())
+    if isinstance(event, Import):
+        if event.names is None:
+            return [event.asname or event.module.split(".")[0]]
+        return [asname or name for name, asname in event.names if name != "*"]
+    return []
 
 
 def catches(types: List[str], exc: str) -> bool:

@@ -1,0 +1,52 @@
+from routerlint.rules.base import Rule
+
+RULE = Rule(
+    code="RL205",
+    name="undefined-name",
+    severity="error",
+    summary="A name read while the module runs is not defined: NameError at import.",
+    explanation="""\
+A `def` or `class` statement evaluates some expressions when it runs, that is while the
+module imports: decorators, default values, base classes and class keywords, and — up to
+Python 3.13, without `from __future__ import annotations` — the annotations of a function's
+parameters and return value (3.14 defers them, PEP 649). A name there that the module never
+defines, imports or gets from builtins raises `NameError`, and every router importing the
+module fails. It happens when a class is renamed and an annotation keeps the old name, or a
+dependency is used in a default without being imported.
+
+Only names the module binds nowhere are reported (a name bound later or in a branch is not
+judged), and never in a module whose names cannot be known (`from x import *` of an unknown
+module, a module `__getattr__`, writes to `globals()`).
+
+Bad:
+    class AuthCtx: ...
+    def current_user() -> AuthContext:   # renamed class: NameError when the def runs
+        ...
+
+Good:
+    def current_user() -> AuthCtx:
+        ...
+""",
+    fix="define or import the name, or fix its spelling (quote an annotation, or add "
+        "`from __future__ import annotations`, if it is only a type hint)",
+)
+
+# Small apps this rule must stay silent on (VALID) and must report (INVALID): each a
+# {path: source} of files; `tests/test_rule_cases.py` runs routerlint on each.
+_ROUTER = ("from fastapi import APIRouter\n\nfrom app.auth import current_user\n\n"
+           "router = APIRouter()\n")
+VALID = [{
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("from __future__ import annotations\n\n\nclass AuthCtx:\n    pass\n\n\n"
+                    "def current_user() -> AuthContext:\n    return AuthCtx()\n"),
+}, {
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("class AuthCtx:\n    pass\n\n\n"
+                    "def current_user(ctx: 'AuthContext' = None) -> AuthCtx:\n"
+                    "    return AuthCtx()\n"),
+}]
+INVALID = [{
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("class AuthCtx:\n    pass\n\n\n"
+                    "def current_user() -> AuthContext:\n    return AuthCtx()\n"),
+}]
