@@ -19,11 +19,11 @@ LAYERS: List[Tuple[str, ...]] = [
     ("routerlint.facts",),
     ("routerlint.rules",),
     ("routerlint.runtime",),
-    ("routerlint.diagnose", "routerlint.dependencies_check", "routerlint.suppress",
-     "routerlint.baseline", "routerlint.settings"),
+    ("routerlint.diagnose", "routerlint.suppress",
+     "routerlint.baseline", "routerlint.settings", "routerlint.options"),
     ("routerlint.reporters",),
     ("routerlint.report_cache",),
-    ("routerlint.engine",),
+    ("routerlint.engine", "routerlint.phases"),
     ("routerlint.cli", "routerlint.__main__"),
 ]
 
