@@ -159,3 +159,22 @@ def test_sys_path_through_a_name_and_unknown_forms():
     assert facts.sys_path == [[4, False, ".."]]
     assert not facts.script
     assert scan_source(b"if __name__ == '__main__':\n    pass\n", "s.py").script
+
+
+CONDITIONS = ["True", "False", "None", "0", "1", "''", "'x'", "not (1 < 2)", "1 < 2",
+              "'a' == 'a'", "'a' != 'a'", "2 >= 3", "True or UNDEFINED", "False and UNDEFINED",
+              "not False and (0 or 1)", "1 == 'a'", "0.0", "not ''"]
+
+
+def test_static_conditions_equal_what_python_decides():
+    """Each `if` test the scanner decides is decided as Python decides it (short-circuits
+    included: the undefined names are never evaluated)."""
+    for text in CONDITIONS:
+        facts = scan_source(f"if {text}:\n    pass\n".encode(), "m.py")
+        assert facts.events[0].test is bool(eval(text, {})), text
+
+
+def test_conditions_on_unknown_names_stay_undecided():
+    for text in ("FLAG", "FLAG or False", "FLAG and True", "x < 2", "'a' < 1"):
+        facts = scan_source(f"if {text}:\n    pass\n".encode(), "m.py")
+        assert facts.events[0].test is None, text

@@ -7,6 +7,7 @@ app factories, which keeps the scan close to the bare parse cost (see facts/posi
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -345,6 +346,36 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
     return sorted(found, key=lambda read: (read[1], read[2]))
 
 
+_UNKNOWN = object()
+_ORDER = {cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
+          cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
+          cst.GreaterThanEqual: operator.ge}
+
+
+def _literal(node: cst.BaseExpression) -> Any:
+    """The value of a literal `True`/`False`/`None`, number or string, else _UNKNOWN."""
+    if type(node) is cst.Name and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if type(node) in (cst.Integer, cst.Float, cst.SimpleString):
+        try:
+            return node.evaluated_value
+        except Exception:  # noqa: BLE001 — an odd literal: unknown, never a wrong verdict
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+def _compare_literals(left: cst.BaseExpression, comp) -> Optional[bool]:
+    """`1 < 2`, `"a" == "b"`: the comparison of two literals, as CPython evaluates it."""
+    compare = _ORDER.get(type(comp.operator))
+    a, b = _literal(left), _literal(comp.comparator)
+    if compare is None or a is _UNKNOWN or b is _UNKNOWN:
+        return None
+    try:
+        return bool(compare(a, b))
+    except TypeError:  # `"a" < 1` raises at run time: not ours to decide
+        return None
+
+
 _COMPARE_OPS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in"}
 
 
@@ -653,8 +684,21 @@ class _Walker:
         if type(node) is cst.UnaryOperation and type(node.operator) is cst.Not:
             inner = self.test(node.expression)
             return None if inner is None else not inner
+        if type(node) is cst.BooleanOperation:  # CPython short-circuits: so do we
+            left, right = self.test(node.left), self.test(node.right)
+            if type(node.operator) is cst.Or:
+                return True if True in (left, right) else (
+                    False if left is False and right is False else None)
+            return False if False in (left, right) else (
+                True if left is True and right is True else None)
+        literal = _literal(node)
+        if literal is not _UNKNOWN:
+            return bool(literal)
         if type(node) is cst.Comparison and len(node.comparisons) == 1:
             left, comp = node.left, node.comparisons[0]
+            known = _compare_literals(left, comp)
+            if known is not None:
+                return known
             if dotted(left) == "__name__" and literal_str(comp.comparator) == "__main__":
                 if type(comp.operator) is cst.Equal:
                     return False
