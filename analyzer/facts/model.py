@@ -76,6 +76,9 @@ class ClassDef:
     decorators: List[str] = field(default_factory=list)
     tablename: Optional[str] = None
     tablename_dynamic: bool = False  # __tablename__ computed (declared_attr, expression)
+    # A declared_attr `__tablename__` that names each class's table after the class:
+    # "lower" (`cls.__name__.lower()`) or "name" (`cls.__name__`); inherited by subclasses.
+    tablename_rule: Optional[str] = None
     schema: Optional[str] = None
     extend_existing: bool = False  # extend_existing or keep_existing in __table_args__
     abstract: bool = False

@@ -346,6 +346,26 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
     return sorted(found, key=lambda read: (read[1], read[2]))
 
 
+def _tablename_rule(node: cst.FunctionDef) -> Optional[str]:
+    """`@declared_attr def __tablename__(cls): return cls.__name__.lower()` (or without
+    `.lower()`): the table is named after each class, "lower" or "name"; else None."""
+    if not any(_last(dotted(d.decorator)) in ("declared_attr", "directive")
+               for d in node.decorators):
+        return None
+    params = _params(node)
+    body = node.body.body if type(node.body) is cst.IndentedBlock else [node.body]
+    if len(params) != 1 or len(body) != 1 or type(body[0]) is not cst.SimpleStatementLine:
+        return None
+    statement = body[0].body[0] if len(body[0].body) == 1 else None
+    if type(statement) is not cst.Return or statement.value is None:
+        return None
+    value, rule = statement.value, "name"
+    if (type(value) is cst.Call and not value.args and type(value.func) is cst.Attribute
+            and value.func.attr.value == "lower"):
+        value, rule = value.func.value, "lower"
+    return rule if dotted(value) == f"{params[0]}.__name__" else None
+
+
 _UNKNOWN = object()
 _ORDER = {cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
           cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
@@ -743,6 +763,7 @@ class _Walker:
         if type(node) is cst.FunctionDef:
             if node.name.value == "__tablename__":
                 event.tablename_dynamic = True
+                event.tablename_rule = _tablename_rule(node)
             else:  # kept only when it may load modules (a router manager's methods)
                 body = self.suite(node.body, top=False)
                 if _loads_or_calls(body):

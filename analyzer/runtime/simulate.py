@@ -586,10 +586,15 @@ class Simulation:
                     or any(d.rpartition(".")[2] == "as_declarative" for d in event.decorators))
         inherited = next((b.tablename for b in bases if isinstance(b, PlainClass) and b.tablename),
                          None)
+        # `@declared_attr __tablename__` naming tables after classes: the class's own, else
+        # the first base's (a mixin or the declarative base).
+        rule = event.tablename_rule if event.tablename_dynamic else next(
+            (b.tablename_rule for b in bases
+             if isinstance(b, (BaseRef, PlainClass)) and b.tablename_rule), None)
         if new_base and meta is None:
             key = f"{module.name}.{event.name}"
             self.meta_labels.setdefault(key, f"{event.name}.metadata")
-            module.ns[event.name] = BaseRef(key)
+            module.ns[event.name] = BaseRef(key, rule)
             return
         sqlmodel = any(b and b.rpartition(".")[2] == "SQLModel" for b in event.bases) or any(
             isinstance(b, SQLModelClass) for b in bases)
@@ -601,17 +606,22 @@ class Simulation:
                                           event.tablename or event.name.lower())
             return
         if meta is None:
-            module.ns[event.name] = PlainClass(module.name, event.name, event.tablename)
+            module.ns[event.name] = PlainClass(module.name, event.name, event.tablename, rule)
             if event.methods:
                 self.class_defs[(module.name, event.name)] = event
             return
-        module.ns[event.name] = BaseRef(meta)
+        module.ns[event.name] = BaseRef(meta, rule, mapped=not event.abstract)
         if event.abstract:
             return
         if event.table is not None:
             self.register_table(module, event.table, f"class {event.name}")
         elif event.tablename is not None or (inherited and not event.tablename_dynamic):
             self.register_class_table(module, event, meta, event.tablename or inherited)
+        elif rule and not any(isinstance(b, BaseRef) and b.mapped for b in bases):
+            # named after the class; a subclass of a mapped class is left alone (single-
+            # table inheritance shares its parent's table)
+            self.register_class_table(module, event, meta,
+                                      event.name.lower() if rule == "lower" else event.name)
 
     def register_class_table(self, module: Module, event: ClassDef, meta: str,
                              name: str) -> None:

@@ -52,6 +52,8 @@ class ModuleInfo:
 @dataclass(frozen=True)
 class BaseRef:
     meta_key: str  # the MetaData its models register on
+    tablename_rule: Optional[str] = None  # a declared_attr naming tables after classes
+    mapped: bool = False  # a mapped class (its subclasses inherit its table), not a base
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class PlainClass:
     module: str
     name: str
     tablename: Optional[str]  # a literal `__tablename__`, inherited by models
+    tablename_rule: Optional[str] = None  # a declared_attr `__tablename__` (a mixin's)
 
 
 @dataclass(frozen=True)
