@@ -675,12 +675,13 @@ class Simulation:
                 if target is None:
                     return UNKNOWN
                 if attr not in target.ns and strict and not target.done and not target.open:
-                    if self.find(f"{target.name}.{attr}") is None:
-                        raise Raised(Failure(
-                            CIRCULAR_IMPORT.code, "AttributeError", "", 0, 0,
-                            f"partially initialized module '{target.name}' has no attribute "
-                            f"'{attr}' (most likely due to a circular import)",
-                            symbol=f"{target.name}.{attr}"))
+                    # A submodule is an attribute only once its own import has finished:
+                    # one that exists but was not imported yet raises as any missing name.
+                    raise Raised(Failure(
+                        CIRCULAR_IMPORT.code, "AttributeError", "", 0, 0,
+                        f"partially initialized module '{target.name}' has no attribute "
+                        f"'{attr}' (most likely due to a circular import)",
+                        symbol=f"{target.name}.{attr}"))
                 value = target.ns.get(attr, UNKNOWN)
             elif isinstance(value, ModuleInfo) and attr == "name":
                 value = Str(value.name)
