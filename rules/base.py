@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
+from routerlint.project.lines import line_end
 from routerlint.results import Diagnostic, Related
 
 
@@ -79,8 +80,6 @@ def effect(rule: Rule, what: str, path: str, line: int, cause, hops, symbol: str
            root) -> Diagnostic:
     """A failure seen where it takes effect (a router, the app), pointing at its root cause
     (`cause`: the simulation's Failure) through `hops` (module, line) of imports."""
-    from routerlint.project.lines import line_end
-
     return rule.diagnostic(
         path, line, 1, f"{what}: {cause.code} {cause.message}", end=line_end(root, path, line),
         related=[Related(cause.path, cause.line, f"root cause: {cause.code} {cause.message}")],

@@ -7,6 +7,7 @@ app factories, which keeps the scan close to the bare parse cost (see facts/posi
 
 from __future__ import annotations
 
+import ast
 import operator
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -55,8 +56,6 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11),
 
 
 def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
-    import ast
-
     module = parse_unvalidated(source)
     if tree is None:  # valid, but too deep for AST objects at the default limit
         tree = ast.parse(source)
@@ -315,15 +314,13 @@ def _truthy(node: Optional[cst.BaseExpression]) -> bool:
     return type(node) is cst.Name and node.value == "True"
 
 
-_SCOPES = ("Lambda", "ListComp", "SetComp", "DictComp", "GeneratorExp")
+_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def _def_reads(twin, annotations: bool) -> List[List[Any]]:
     """[name, line, col] of every name a `def`/`class` statement evaluates when it runs:
     decorators, default values, bases and keywords, and annotations when `annotations`
     (lambdas and comprehensions have scopes of their own: not followed)."""
-    import ast
-
     exprs = list(twin.decorator_list)
     if isinstance(twin, ast.ClassDef):
         exprs += twin.bases + [k.value for k in twin.keywords]
@@ -339,9 +336,9 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
     todo = list(exprs)
     while todo:
         node = todo.pop()
-        if type(node).__name__ == "Name" and type(node.ctx).__name__ == "Load":
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found.append([node.id, node.lineno, node.col_offset])
-        elif type(node).__name__ not in _SCOPES:
+        elif not isinstance(node, _SCOPES):
             todo.extend(ast.iter_child_nodes(node))
     return sorted(found, key=lambda read: (read[1], read[2]))
 

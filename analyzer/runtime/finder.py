@@ -37,7 +37,8 @@ class Finder:
         """The same project seen by a process started as a script (roots.script_scopes):
         `first` folders win over every root, `last` ones come after the environment."""
         twin = Finder(self.project, self.modules, self.env, self.installed)
-        twin._first, twin._last, twin._elsewhere = first, last, self._elsewhere
+        twin._first, twin._last = first, last
+        twin._elsewhere, twin._by_path = self._elsewhere, self._by_path  # shared, filled lazily
         return twin
 
     def find(self, name: str) -> Optional[Spec]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, NamedTuple, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Set, Tuple
 
 from routerlint.facts.model import FunctionDef, Import, body_may_contain
 from routerlint.facts.imports import Modules
@@ -123,13 +123,11 @@ def script_scopes(modules: Modules) -> Dict[Scope, List[str]]:
             continue
         first: List[Path] = [folder]
         last: List[Path] = []
-        for _, at_front, rel in facts.sys_path:
-            path = (source.path.parent / rel).resolve()
-            if path.is_dir():
-                if at_front:
-                    first.insert(0, path)
-                else:
-                    last.append(path)
+        for _, at_front, path in _inserted(source, facts):
+            if at_front:
+                first.insert(0, path)
+            else:
+                last.append(path)
         found.setdefault((tuple(first), tuple(last)), []).append(name)
     return found
 
@@ -141,8 +139,15 @@ def inserted_roots(modules: Modules, root: Path) -> Dict[Path, str]:
     for _, (source, facts) in sorted(modules.items()):
         if _TEST_FILE.fullmatch(source.path.name):
             continue
-        for line, _, rel in facts.sys_path:
-            path = (source.path.parent / rel).resolve()
-            if path.is_dir() and path != root:
+        for line, _, path in _inserted(source, facts):
+            if path != root:
                 found.setdefault(path, f"{source.rel}:{line} adds it to sys.path")
     return found
+
+
+def _inserted(source, facts) -> Iterator[Tuple[int, bool, Path]]:
+    """(line, put first?, folder) of each module-level `sys.path` line whose folder exists."""
+    for line, at_front, rel in facts.sys_path:
+        path = (source.path.parent / rel).resolve()
+        if path.is_dir():
+            yield line, at_front, path
