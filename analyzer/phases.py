@@ -120,10 +120,15 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:
-    """Facts of the first file of each module name (`known` ones are not scanned again)."""
+    """Facts of the file CPython imports for each module name: the first root's, and in one
+    folder a package `x/__init__.py` over a module `x.py` (FileFinder tries the package first).
+    `known` ones are not scanned again."""
     firsts: Dict[str, SourceFile] = {}
     for source in project.files:
-        firsts.setdefault(source.module, source)
+        first = firsts.setdefault(source.module, source)
+        if (source.is_package and not first.is_package
+                and source.path.parent.parent == first.path.parent):
+            firsts[source.module] = source
     todo = [source for source in firsts.values() if source.path not in known]
     scanned = dict(zip((s.path for s in todo),
                        scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -57,11 +58,22 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11),
 
 def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
     module = parse_unvalidated(source)
+    if not source.isascii():
+        module = module.visit(_Normalized())
     if tree is None:  # valid, but too deep for AST objects at the default limit
         tree = ast.parse(source)
     facts.dynamic_names = _writes_own_namespace(source)
     walker = _Walker(statement_positions(module, tree), target, facts)
     return walker.block(module.body)
+
+
+class _Normalized(cst.CSTTransformer):
+    """Identifiers as CPython's parser reads them: NFKC-normalised (PEP 3131), so
+    `from app.helpers import \ufb01le` imports `file`. String literals stay as written."""
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        value = unicodedata.normalize("NFKC", updated.value)
+        return updated if value == updated.value else updated.with_changes(value=value)
 
 
 # Facts nest as the code's blocks do (an elif is an If in the previous one's orelse); the
