@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-    TableCall, Try,
+    TableCall, Try, body_may_contain,
 )
 from routerlint.runtime.values import (
     UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
@@ -27,6 +27,9 @@ from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
 from routerlint.rules.rl202_missing_name import RULE as MISSING_NAME
 from routerlint.rules.rl203_circular_import import RULE as CIRCULAR_IMPORT
 from routerlint.rules.rl205_undefined_name import RULE as UNDEFINED_NAME
+
+# Project calls followed at import time nest at most this deep (a recursion ends here).
+MAX_CALLS = 9
 
 # The exception classes an import can raise, with their parents (for `except` matching).
 _PARENT = {
@@ -142,6 +145,7 @@ class Simulation:
         self.executed: set = set()
         self.stack: List[str] = []  # modules being executed, outermost first
         self._depth = 0
+        self.beyond_depth: Set[Tuple[str, int, str]] = set()  # (path, line, function): RL902
         self._bound: Dict[str, Set[str]] = {}  # module -> names its top level may bind
 
     # -- the import system ------------------------------------------------------------------
@@ -403,8 +407,37 @@ class Simulation:
             return AppObj(module.name)
         cls = self.lookup(module, callee)
         if isinstance(cls, PlainClass) and (cls.module, cls.name) in self.class_defs:
-            return Instance(cls.module, cls.name)  # its loader methods may be called later
+            return self.construct(module, cls, event.line, event.call_args)
         return UNKNOWN
+
+    def construct(self, module: Module, cls: PlainClass, line: int,
+                  args: Sequence[Optional[str]] = ()) -> Instance:
+        """`Cls(...)` at import time: its `__init__` (its own or a base's) runs now, and what
+        that calls too (a service whose constructor does `import spacy` fails the import)."""
+        instance = Instance(cls.module, cls.name)
+        init = self.method(instance, "__init__")
+        if init is not None:
+            self.invoke(module, init, line, args)
+        return instance  # its loader methods may be called later
+
+    def method(self, instance: Instance, name: str) -> Optional[Method]:
+        """A method kept by the scanner, found in the class or its project bases (in order)."""
+        todo, seen = [(instance.module, instance.class_name)], set()
+        while todo:
+            key = todo.pop(0)
+            cls = self.class_defs.get(key)
+            if cls is None or key in seen:
+                continue
+            seen.add(key)
+            found = next((m for m in cls.methods if m.name == name), None)
+            if found is not None:
+                return Method(key[0], found, instance)
+            owner = self.sys_modules.get(key[0])
+            for base in cls.bases if owner is not None else ():
+                value = self.lookup(owner, base) if base else UNKNOWN
+                if isinstance(value, PlainClass):
+                    todo.append((value.module, value.name))
+        return None
 
     def on_return(self, module: Module, event) -> None:
         if event.call:  # `return build_app()`: the factory called runs
@@ -418,7 +451,10 @@ class Simulation:
             else:
                 self.unknown_includes += 1
             return
-        self.lookup(module, event.func, strict=True)
+        value = self.lookup(module, event.func, strict=True)
+        if isinstance(value, PlainClass) and (value.module, value.name) in self.class_defs:
+            self.construct(module, value, event.line, event.args)
+            return
         self.call_local(module, event.func, event.line, event.args)
 
     def call_local(self, module: Module, callee: str, line: int,
@@ -426,7 +462,13 @@ class Simulation:
         """Run a project function or method called at import time (app factories, loaders,
         a router manager's `load_all()`), its parameters bound to the arguments we know
         (`args` as written in `module`, or values `given`)."""
-        value = self.lookup(module, callee)
+        self.invoke(module, self.lookup(module, callee), line, args, given)
+
+    def invoke(self, module: Module, value: Value, line: int,
+               args: Sequence[Optional[str]] = (), given: Sequence[Value] = ()) -> None:
+        """Run a function or bound method's body in its own module's namespace. Calls nest
+        at most MAX_CALLS deep (recursion ends there); a function past the bound that would
+        import is recorded in `beyond_depth` (RL902), never guessed."""
         bound: List[Value] = []
         if isinstance(value, Func):
             owner_name, function = value.module, value.function
@@ -435,7 +477,11 @@ class Simulation:
         else:
             return
         owner = self.sys_modules.get(owner_name)
-        if owner is None or self._depth > 8:
+        if owner is None:
+            return
+        if self._depth >= MAX_CALLS:
+            if self.may_import(owner, function, set()):
+                self.beyond_depth.add((module.path or "", line, function.name))
             return
         values = bound + list(given) + [self.lookup(module, a) if a else UNKNOWN for a in args]
         params = list(getattr(function, "params", None) or ())
@@ -452,6 +498,29 @@ class Simulation:
                     owner.ns[name] = saved[name]
                 else:
                     owner.ns.pop(name, None)
+
+    def may_import(self, owner: Module, function: FunctionDef, seen: Set[int]) -> bool:
+        """Could running `function` import anything, through the project functions it calls
+        (by name, in its own module)? Read, never run: only to tell whether RL902 matters."""
+        if id(function) in seen:
+            return False
+        seen.add(id(function))
+        if body_may_contain(function, '"k":"import"', '"k":"dynamic_import"'):
+            return True
+        todo = list(function.body)
+        while todo:
+            event = todo.pop()
+            for attr in ("body", "orelse", "handlers", "finalbody"):
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list) and not isinstance(event, FunctionDef):
+                    todo.extend(inner)
+            callee = event.func if isinstance(event, Call) else getattr(event, "call", None)
+            if callee:
+                value = owner.ns.get(callee.partition(".")[0])
+                if isinstance(value, Func) and value.module == owner.name and \
+                        self.may_import(owner, value.function, seen):
+                    return True
+        return False
 
     def on_function(self, module: Module, event: FunctionDef) -> None:
         self.check_reads(module, event)
@@ -607,8 +676,7 @@ class Simulation:
             return
         if meta is None:
             module.ns[event.name] = PlainClass(module.name, event.name, event.tablename, rule)
-            if event.methods:
-                self.class_defs[(module.name, event.name)] = event
+            self.class_defs[(module.name, event.name)] = event  # its methods, its bases
             return
         module.ns[event.name] = BaseRef(meta, rule, mapped=not event.abstract)
         if event.abstract:
@@ -686,11 +754,7 @@ class Simulation:
             elif isinstance(value, ModuleInfo) and attr == "name":
                 value = Str(value.name)
             elif isinstance(value, Instance):
-                cls = self.class_defs.get((value.module, value.class_name))
-                method = next((m for m in cls.methods if m.name == attr), None) if cls else None
-                if method is None:
-                    return UNKNOWN
-                value = Method(value.module, method, value)
+                value = self.method(value, attr) or UNKNOWN
             elif isinstance(value, BaseRef) and attr == "metadata":
                 value = MetaRef(value.meta_key)
             else:
