@@ -69,7 +69,7 @@ def _side_files(root: Path) -> List[Path]:
     from routerlint.project.dependencies import declaration_paths
     from routerlint.project.servers import declaration_files
 
-    return declaration_paths(root) + list(declaration_files(root))
+    return declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:
@@ -91,6 +91,7 @@ def _fingerprint(options: Options, project: Project, env: Environment,
             "python": env.executable, "version": list(env.version), "reason": env.reason,
             "prefix": env.prefix, "sys_path": env.path, "settings": options.settings_key,
             "unused_suppressions": options.report_unused_suppressions,
+            "environ": sorted(options.environ.items()),
             "pre_commit": bool(os.environ.get("PRE_COMMIT")),  # install advice differs there
             "files": [[f.rel, f.module, f.is_package] for f in project.files]}
 

@@ -14,7 +14,7 @@ from routerlint.diagnose import cause_of, key_of, root_causes
 from routerlint.errors import UsageError
 from routerlint.facts.cache import Cache
 from routerlint.facts.imports import Modules
-from routerlint.facts.model import ModuleFacts
+from routerlint.facts.model import Call, FunctionDef, ModuleFacts, body_may_contain
 from routerlint.facts.pool import Scanner
 from routerlint.options import Options
 from routerlint.project.discover import Project, SourceFile, discover
@@ -71,9 +71,11 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                "the module that creates the app and that nothing imports")
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
+    environ = _environment(options, project, modules)
+
     def fresh(using: Finder = finder) -> Simulation:
         return Simulation(using.find, using.missing_code, using.children,
-                          using.missing_message, kinds.resolve)
+                          using.missing_message, kinds.resolve, environ)
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
@@ -134,6 +136,34 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) ->
                        scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))
     return {name: (source, known.get(source.path) or scanned[source.path])
             for name, source in firsts.items()}
+
+
+def _environment(options: Options, project: Project, modules: Modules) -> Dict[str, str]:
+    """The variables the server starts with: the project's `.env` when the app loads it
+    (`load_dotenv()`), overridden by [tool.routerlint] env and --env (options.environ)."""
+    from routerlint.project.dotenv import read_dotenv
+
+    dotenv = project.root / ".env"
+    if dotenv.is_file() and any(_calls(facts.events, "load_dotenv")
+                                for _, facts in modules.values()):
+        return {**read_dotenv(dotenv), **options.environ}
+    return dict(options.environ)
+
+
+def _calls(events, name: str) -> bool:
+    """Does any statement of `events` (blocks and function bodies included) call `name`?"""
+    todo = list(events)
+    while todo:
+        event = todo.pop()
+        if isinstance(event, Call) and event.func.rpartition(".")[2] == name:
+            return True
+        if isinstance(event, FunctionDef) and not body_may_contain(event, f'"{name}'):
+            continue
+        for attr in ("body", "orelse", "handlers", "finalbody"):
+            inner = getattr(event, attr, None)
+            if isinstance(inner, list):
+                todo.extend(inner)
+    return False
 
 
 def _declared_target(project: Project, modules: Modules, options: Options):

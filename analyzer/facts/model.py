@@ -176,6 +176,8 @@ class If:
     # A test on one name against literal strings, decided when the simulation knows the
     # name's value (a parameter bound by a call): [name, "==" | "!=" | "in" | "not in", [..]]
     compare: Optional[List[Any]] = None
+    # A test on the process environment (facts/envtest.py), decided for the environment given.
+    env: Optional[List[Any]] = None
 
 
 @dataclass

@@ -20,6 +20,7 @@ from routerlint.facts.model import (
     ModuleFacts, Return, SyntaxIssue, TableCall, Try,
 )
 from routerlint.facts.cstnames import dotted
+from routerlint.facts.envtest import env_tree
 from routerlint.facts.pathexpr import folder_of, path_parts
 from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
 from routerlint.facts.positions import attribute_lines, statement_positions
@@ -432,6 +433,7 @@ class _Walker:
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
+        self.env: Dict[str, list] = {}  # module-level names bound to an environment read
         # Annotations of a `def` are evaluated when it runs up to Python 3.13, unless
         # `from __future__ import annotations`; 3.14 defers them (PEP 649).
         self.lazy_annotations = target >= (3, 14)
@@ -537,6 +539,12 @@ class _Walker:
         value = node.value
         if top and len(names) == 1 and type(value) in _PATHLIKE:
             self.path_name(names, value)
+        if top:  # `FEATURES = os.getenv("ENABLED_FEATURES", "")`, for a later `if`
+            tree = env_tree(value, self.env) if len(names) == 1 else None
+            for name in names:
+                self.env.pop(name, None)
+            if tree is not None:
+                self.env[names[0]] = tree
         if type(value) is cst.Call and self.call(value, line, col, out, binds=names):
             return
         event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
@@ -689,7 +697,8 @@ class _Walker:
                 and dotted(node.test.left) == "__name__":
             self.facts.script = True  # `if __name__ == "__main__":` at module level
         return If(line, test, self.suite(node.body, top), orelse,
-                  compare=_compare(node.test) if test is None else None)
+                  compare=_compare(node.test) if test is None else None,
+                  env=env_tree(node.test, self.env if top else {}) if test is None else None)
 
     def with_(self, node: cst.With, line: int, out: list, top: bool) -> None:
         body = self.suite(node.body, top)

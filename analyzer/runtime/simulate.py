@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import builtins
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
     TableCall, Try, body_may_contain,
 )
+from routerlint.facts.envtree import Undecided, describe, evaluate, variables
 from routerlint.runtime.values import (
     UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
     Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
@@ -90,6 +91,8 @@ class Module:
     done: bool = False
     external: bool = False  # installed third-party: names known from its source, not executed
     removed: Dict[str, str] = field(default_factory=dict)  # name -> error (runtime/removed_names.py)
+    # name -> (line, values) of an environment `if` whose other branch binds it (facts/envtest)
+    env_only: Dict[str, Tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,8 +127,10 @@ class Simulation:
     def __init__(self, find: Finder, missing_code: MissingCode,
                  children: Optional[Children] = None,
                  missing_message: Optional[Callable[[str, str, str], str]] = None,
-                 kind_of: Optional[Callable[[str, str], Optional[str]]] = None) -> None:
+                 kind_of: Optional[Callable[[str, str], Optional[str]]] = None,
+                 environ: Optional[Mapping[str, str]] = None) -> None:
         self.find = find
+        self.environ = environ or {}  # the variables the server starts with; others unset
         # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
         self.kind_of = kind_of or (lambda module, callee: None)
         self.missing_code = missing_code  # RL200 (internal) or RL201 (third-party)
@@ -290,7 +295,13 @@ class Simulation:
                        f"'{source.name}' (most likely due to a circular import) "
                        f"({source.path})")
             code = CIRCULAR_IMPORT.code
-        raise Raised(Failure(code, "ImportError", "", 0, 0, message,
+        related = []
+        if name in source.env_only:
+            line, given = source.env_only[name]
+            related.append((source.path or "", line, f"'{name}' is defined only in the "
+                            f"branch not taken here, with {given} (judge another "
+                            "environment with --env NAME=VALUE)"))
+        raise Raised(Failure(code, "ImportError", "", 0, 0, message, related=related,
                              symbol=f"{source.name}.{name}"))
 
     @staticmethod
@@ -585,6 +596,14 @@ class Simulation:
 
     def on_if(self, module: Module, event: If) -> None:
         test = event.test if event.test is not None else self.decide(module, event.compare)
+        if test is None and event.env is not None:
+            try:
+                test = bool(evaluate(event.env, self.environ))
+            except Undecided:
+                pass
+            else:
+                self.on_env_if(module, event, test)
+                return
         if test is True:
             self.run(module, event.body)
         elif test is False:
@@ -595,6 +614,23 @@ class Simulation:
                     self.run(module, branch)
                 except Raised as raised:
                     self.uncertain.append(raised.failure)
+
+    def on_env_if(self, module: Module, event: If, taken: bool) -> None:
+        """`if os.getenv("FEATURE_CSV"):` runs one branch, as CPython does for the variables
+        given. What fails in it, and a name only the other branch binds, say which values
+        chose it: the verdict depends on them."""
+        given = describe(variables(event.env), self.environ)
+        for name in {n for e in (event.orelse if taken else event.body) for n in _binds(e)}:
+            module.env_only.setdefault(name, (event.line, given))
+        try:
+            self.run(module, event.body if taken else event.orelse)
+        except Raised as raised:
+            note = (module.path or "", event.line,
+                    f"this branch runs because {given} (judge another environment with "
+                    "--env NAME=VALUE)")
+            if note not in raised.failure.related:
+                raised.failure.related.append(note)
+            raise
 
     def decide(self, module: Module, compare: Optional[list]) -> Optional[bool]:
         """`name == "x"` / `name in ("a", "b")` when `name` holds a known string (a
