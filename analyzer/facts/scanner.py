@@ -8,6 +8,7 @@ app factories, which keeps the scan close to the bare parse cost (see facts/posi
 from __future__ import annotations
 
 import ast
+import builtins
 import operator
 import re
 import unicodedata
@@ -17,7 +18,7 @@ import libcst as cst
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
-    ModuleFacts, Return, SyntaxIssue, TableCall, Try,
+    ModuleFacts, Reads, Return, SyntaxIssue, TableCall, Try,
 )
 from routerlint.facts.cstnames import dotted
 from routerlint.facts.envtest import env_tree
@@ -64,7 +65,7 @@ def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
     if tree is None:  # valid, but too deep for AST objects at the default limit
         tree = ast.parse(source)
     facts.dynamic_names = _writes_own_namespace(source)
-    walker = _Walker(statement_positions(module, tree), target, facts)
+    walker = _Walker(statement_positions(module, tree), target, facts, tree)
     return walker.block(module.body)
 
 
@@ -345,6 +346,11 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
             exprs += [a.annotation for a in every if a is not None and a.annotation is not None]
             if twin.returns is not None:
                 exprs.append(twin.returns)
+    return _loads(exprs)
+
+
+def _loads(exprs: list) -> List[List[Any]]:
+    """[name, line, col] of the names `exprs` read, in order."""
     found = []
     todo = list(exprs)
     while todo:
@@ -354,6 +360,70 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
         elif not isinstance(node, _SCOPES):
             todo.extend(ast.iter_child_nodes(node))
     return sorted(found, key=lambda read: (read[1], read[2]))
+
+
+def _statement_reads(twin, annotations: bool) -> List[List[Any]]:
+    """What a simple statement evaluates as it runs: an assignment's value and its targets'
+    subscripts and attributes, an annotation (when evaluated), an expression, the target of
+    `x += 1` (read first)."""
+    kind = type(twin)
+    if kind is ast.Assign:
+        return _loads([*twin.targets, twin.value])
+    if kind is ast.AnnAssign:
+        exprs = [twin.target] + ([twin.value] if twin.value is not None else [])
+        return _loads(exprs + ([twin.annotation] if annotations else []))
+    if kind is ast.AugAssign:
+        target = twin.target
+        own = [[target.id, target.lineno, target.col_offset]] if type(target) is ast.Name else []
+        return own + _loads([target, twin.value])
+    if kind is ast.Expr:
+        return _loads([twin.value])
+    return []
+
+
+def _class_body_reads(twin: ast.ClassDef, annotations: bool) -> List[List[Any]]:
+    """What a class body evaluates when the class statement runs: its simple statements, and
+    the headers of the methods and classes defined in it (their bodies run later)."""
+    found: List[List[Any]] = []
+    for stmt in twin.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found += _def_reads(stmt, annotations)
+        else:
+            found += _statement_reads(stmt, annotations)
+    return found
+
+
+def _bound_anywhere(tree: ast.Module) -> frozenset:
+    """Every name the file binds, in any scope and any way (assignment, parameter, import,
+    `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
+    cannot have been defined by code routerlint does not follow."""
+    names = set()
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(node.name)
+        elif kind is ast.arg:
+            names.add(node.arg)
+        elif kind in (ast.Import, ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif kind in (ast.Global, ast.Nonlocal):
+            names.update(node.names)
+        elif kind is ast.ExceptHandler or kind.__name__ in ("MatchAs", "MatchStar"):
+            if getattr(node, "name", None):
+                names.add(node.name)
+        elif kind.__name__ == "MatchMapping" and node.rest:
+            names.add(node.rest)
+    return frozenset(names)
+
+
+# Never a NameError: builtins, the module attributes the import system sets, and `_`, which
+# gettext.install() puts among the builtins.
+_ALWAYS_BOUND = frozenset(dir(builtins)) | {
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__annotations__", "__dict__", "_"}
 
 
 def _tablename_rule(node: cst.FunctionDef) -> Optional[str]:
@@ -428,8 +498,10 @@ _PATHLIKE = (cst.Call, cst.Attribute, cst.Subscript, cst.BinaryOperation)
 
 
 class _Walker:
-    def __init__(self, twins, target: Version, facts: ModuleFacts) -> None:
+    def __init__(self, twins, target: Version, facts: ModuleFacts, tree=None) -> None:
         self.twins = twins
+        self.tree = tree
+        self._anywhere: Optional[frozenset] = None  # _bound_anywhere(tree), when first needed
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
@@ -464,6 +536,12 @@ class _Walker:
     # -- small statements -----------------------------------------------------------------
     def small(self, node: cst.BaseSmallStatement, out: list, top: bool) -> None:
         line, col = self.pos(node)
+        if top and type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr):
+            twin = self.twins.get(id(node))
+            reads = self.unbound(_statement_reads(twin, not self.lazy_annotations)) \
+                if twin is not None else []
+            if reads:
+                out.append(Reads(line, reads))
         if type(node) is cst.Import:
             for alias in node.names:
                 out.append(Import(line, col, dotted(alias.name) or "",
@@ -638,8 +716,11 @@ class _Walker:
         line, col = self.pos(node)
         if type(node) is cst.ClassDef:
             event = self.classdef(node, line, col)
-            if top:
-                event.reads = self.def_reads(node)
+            twin = self.twins.get(id(node)) if top else None
+            if twin is not None:
+                body = self.unbound(_class_body_reads(twin, not self.lazy_annotations))
+                event.reads = sorted(self.def_reads(node) + body,
+                                     key=lambda read: (read[1], read[2]))
             out.append(event)
         elif type(node) is cst.FunctionDef:
             name = node.name.value
@@ -754,6 +835,16 @@ class _Walker:
                 if op is not None:
                     return op(tuple(self.target[:len(version)]), tuple(version))
         return None
+
+    def unbound(self, reads: List[List[Any]]) -> List[List[Any]]:
+        """The reads of names this file binds nowhere (and no builtin): the only ones that
+        can be a NameError whatever code routerlint does not follow does."""
+        found = [read for read in reads if read[0] not in _ALWAYS_BOUND]
+        if found and self.tree is not None:
+            if self._anywhere is None:
+                self._anywhere = _bound_anywhere(self.tree)
+            found = [read for read in found if read[0] not in self._anywhere]
+        return found
 
     def def_reads(self, node) -> List[List[Any]]:
         """Names a module-level `def` or `class` statement reads as it runs, with CPython's

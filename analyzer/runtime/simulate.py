@@ -93,6 +93,8 @@ class Module:
     removed: Dict[str, str] = field(default_factory=dict)  # name -> error (runtime/removed_names.py)
     # name -> (line, values) of an environment `if` whose other branch binds it (facts/envtest)
     env_only: Dict[str, Tuple[int, str]] = field(default_factory=dict)
+    # name -> (line, module) of a star import whose `__all__` leaves out a name it defines
+    hidden: Dict[str, Tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -249,7 +251,7 @@ class Simulation:
         source = self.import_module(base)
         for name, asname in event.names:
             if name == "*":
-                self.star(module, source)
+                self.star(module, source, event.line)
                 continue
             module.ns[asname or name] = self.from_import(source, name)
 
@@ -312,12 +314,17 @@ class Simulation:
             return UNKNOWN
         return None
 
-    def star(self, module: Module, source: Module) -> None:
+    def star(self, module: Module, source: Module, line: int = 0) -> None:
         if source.open or source.external:  # an installed module's __all__ is not modelled
             module.open = True
         facts = source.facts
         names = facts.all_names if facts is not None and facts.all_names is not None else [
             n for n in source.ns if not n.startswith("_")]
+        if facts is not None and facts.all_names is not None:  # for RL205's explanation
+            listed = set(names)
+            for name in source.ns:
+                if name not in listed:
+                    module.hidden.setdefault(name, (line, source.name))
         for name in names:
             value = self.attribute(source, name)
             module.ns[name] = value if value is not None else UNKNOWN
@@ -533,6 +540,9 @@ class Simulation:
                     return True
         return False
 
+    def on_reads(self, module: Module, event) -> None:
+        self.check_reads(module, event)
+
     def on_function(self, module: Module, event: FunctionDef) -> None:
         self.check_reads(module, event)
         module.ns[event.name] = Func(module.name, event)
@@ -547,8 +557,14 @@ class Simulation:
         for name, line, col in event.reads:
             if name in module.ns or name in _ALWAYS or name in self.bound(module):
                 continue
+            related = []
+            if name in module.hidden:
+                star_line, source = module.hidden[name]
+                related.append((module.path or "", star_line,
+                                f"'{source}' defines '{name}', but its __all__ leaves it out, "
+                                "so this star import does not bind it"))
             raise Raised(Failure(UNDEFINED_NAME.code, "NameError", module.path or "", line,
-                                 col, f"name '{name}' is not defined",
+                                 col, f"name '{name}' is not defined", related=related,
                                  symbol=f"{module.name}.{name}"))
 
     def bound(self, module: Module) -> Set[str]:
