@@ -73,9 +73,9 @@ def _codes(value):
                    "(default: [tool.routerlint] python, else an in-project .venv/venv, else "
                    "$VIRTUAL_ENV, else the one running routerlint).")
 @click.option("--target-version", metavar="pyXY",
-              help="Python version for `sys.version_info` branches and the facts cache "
-                   "(default: the target interpreter's). Syntax is judged by the interpreter "
-                   "running routerlint.")
+              help="Python version for `sys.version_info` branches, evaluated annotations "
+                   "and syntax (default: the target interpreter's). Syntax is compiled by an "
+                   "interpreter of that version: --python's, else python3.X on PATH.")
 @click.option("--src", multiple=True, metavar="DIR",
               help="A source root, relative to the project root (repeatable).")
 @click.option("--app", metavar="MODULE[:ATTR]",

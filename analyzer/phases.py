@@ -39,7 +39,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
-                      large=options.max_file_bytes)
+                      large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
     modules = _scan(project, scanner, {})
     declared = None if options.app else _declared_target(project, modules, options)
     extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \
@@ -136,6 +136,27 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) ->
                        scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))
     return {name: (source, known.get(source.path) or scanned[source.path])
             for name, source in firsts.items()}
+
+
+def _syntax_judge(env: Environment, target: Tuple[int, int], options: Options):
+    """Who judges syntax when the target Python is not the one running routerlint: the
+    target interpreter (--python), else a `python3.X` of the target version on PATH; with
+    neither, this interpreter, said under --verbose."""
+    import shutil
+    from functools import partial
+
+    from routerlint.facts.syntax import target_verdicts
+
+    if tuple(target) == sys.version_info[:2]:
+        return None
+    executable = env.executable if tuple(env.version) == tuple(target) else \
+        shutil.which("python%d.%d" % tuple(target))
+    if executable is None:
+        if options.verbose:
+            print(f"routerlint: no Python {target[0]}.{target[1]} found: syntax is judged by "
+                  f"this one ({sys.version_info[0]}.{sys.version_info[1]})", file=sys.stderr)
+        return None
+    return partial(target_verdicts, executable)
 
 
 def _environment(options: Options, project: Project, modules: Modules) -> Dict[str, str]:

@@ -58,6 +58,26 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11),
     return facts
 
 
+def rejudged(facts: ModuleFacts, verdict: Optional[SyntaxIssue], source: bytes) -> ModuleFacts:
+    """The facts under the target interpreter's syntax verdict (facts/syntax.py
+    target_verdicts) where it differs from the one running routerlint's. A file only the
+    target accepts is unanalysed (RL901): this interpreter cannot parse it, so nothing in it
+    can be read, and saying "syntax error" would be false."""
+    host = facts.syntax
+    if verdict is not None:
+        return ModuleFacts(lines=facts.lines, suppressions=facts.suppressions, syntax=verdict,
+                           events=_routers_by_text(source))
+    import sys
+
+    here = "%d.%d" % sys.version_info[:2]
+    facts.syntax = None
+    facts.unanalysed = (f"valid for the target Python, but Python {here}, which runs "
+                        f"routerlint, cannot parse it ({host.message}, line {host.line}); "
+                        "run routerlint on the target version to read it")
+    facts.all_names, facts.has_getattr, facts.dynamic_names = None, False, True
+    return facts
+
+
 def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
     module = parse_unvalidated(source)
     if not source.isascii():
