@@ -18,6 +18,7 @@ from routerlint.facts.model import Call, FunctionDef, ModuleFacts, body_may_cont
 from routerlint.facts.pool import Scanner
 from routerlint.options import Options
 from routerlint.project.discover import Project, SourceFile, discover
+from routerlint.project.distributions import installed_version
 from routerlint.project.interpreter import Environment
 from routerlint.results import Diagnostic, Report, RouterResult
 from routerlint.rules import RULES
@@ -72,10 +73,12 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
     environ = _environment(options, project, modules)
+    fastapi = installed_version(env.path, "fastapi")
+    infers = fastapi is None or fastapi >= (0, 89)  # the return annotation as response model
 
     def fresh(using: Finder = finder) -> Simulation:
         return Simulation(using.find, using.missing_code, using.children,
-                          using.missing_message, kinds.resolve, environ)
+                          using.missing_message, kinds.resolve, environ, infers)
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()

@@ -295,6 +295,8 @@ def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
             code = "RL001"
         elif "does not have a __table__ or __tablename__ specified" in message:
             code = "RL004"
+    elif type(exc).__name__ == "FastAPIError" and "Invalid args for response field" in message:
+        code = "RL005"
     elif type(exc).__name__ == "ArgumentError" and type(exc).__module__.startswith("sqlalchemy"):
         if "could not assemble any primary key columns" in message:
             code = "RL003"

@@ -7,6 +7,7 @@ Lines are 1-based, columns 0-based (as in LibCST); reporters add 1 to columns.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import json
 from dataclasses import dataclass, field
@@ -157,6 +158,10 @@ class FunctionDef:
     # Names the `def` statement itself reads when it runs (decorators, defaults, and the
     # annotations when they are evaluated then): [name, line, col], for NameError (RL205).
     reads: List[List[Any]] = field(default_factory=list)
+    # Route decorators (`@router.get(..., response_model=M)`): [object, line, model, how],
+    # the model as written (a dotted name, or a string annotation's text), `how` "kw" for
+    # response_model=, "return" for the return annotation FastAPI infers it from.
+    routes: List[List[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -239,6 +244,12 @@ class ModuleFacts:
     suppressions: Dict[int, List[str]] = field(default_factory=dict)  # line -> codes ([]: all)
 
 
+# Never a NameError: builtins, the module attributes the import system sets, and `_`, which
+# gettext.install() puts among the builtins.
+ALWAYS_BOUND = frozenset(dir(builtins)) | {
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__annotations__", "__dict__", "_"}
+
 _KINDS = {
     cls.kind: cls
     for cls in (Import, Assign, TableCall, ClassDef, Call, DynamicImport, Bind, FunctionDef,
@@ -282,8 +293,9 @@ class _LazyFunctionDef(FunctionDef):
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, FunctionDef):
-            return (self.line, self.col, self.name, self.params, self.reads, self.body) == \
-                (other.line, other.col, other.name, other.params, other.reads, other.body)
+            return (self.line, self.col, self.name, self.params, self.reads, self.routes,
+                    self.body) == (other.line, other.col, other.name, other.params,
+                                   other.reads, other.routes, other.body)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -336,7 +348,7 @@ def from_json(data: Any) -> Any:
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
                                 params=data.get("params", []), reads=data.get("reads", []),
-                                _raw=data.get("b", ""))
+                                routes=data.get("routes", []), _raw=data.get("b", ""))
             return obj
         cls = _KINDS[kind]
         obj = cls(**{k: from_json(v) if type(v) in _NESTED else v

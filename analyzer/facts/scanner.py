@@ -8,7 +8,6 @@ app factories, which keeps the scan close to the bare parse cost (see facts/posi
 from __future__ import annotations
 
 import ast
-import builtins
 import operator
 import re
 import unicodedata
@@ -17,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from routerlint.facts.model import (
-    Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
+    ALWAYS_BOUND, Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, Reads, Return, SyntaxIssue, TableCall, Try,
 )
 from routerlint.facts.cstnames import dotted
@@ -439,13 +438,6 @@ def _bound_anywhere(tree: ast.Module) -> frozenset:
     return frozenset(names)
 
 
-# Never a NameError: builtins, the module attributes the import system sets, and `_`, which
-# gettext.install() puts among the builtins.
-_ALWAYS_BOUND = frozenset(dir(builtins)) | {
-    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
-    "__builtins__", "__cached__", "__annotations__", "__dict__", "_"}
-
-
 # Class-level values that are never a primary-key column (or no column at all).
 _NOT_KEYS = frozenset({"relationship", "column_property", "synonym", "association_proxy",
                        "hybrid_property", "composite", "deferred", "query_expression",
@@ -564,6 +556,8 @@ def _compare(node: cst.BaseExpression) -> Optional[List[Any]]:
 
 
 _PATHLIKE = (cst.Call, cst.Attribute, cst.Subscript, cst.BinaryOperation)
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "options", "head",
+                            "trace", "api_route"})
 
 
 class _Walker:
@@ -799,6 +793,7 @@ class _Walker:
                                 _params(node))
             if top:
                 event.reads = self.def_reads(node)
+                event.routes = self.routes(node)
             out.append(event)
         elif type(node) is cst.If:
             out.append(self.if_(node, line, top))
@@ -908,11 +903,38 @@ class _Walker:
     def unbound(self, reads: List[List[Any]]) -> List[List[Any]]:
         """The reads of names this file binds nowhere (and no builtin): the only ones that
         can be a NameError whatever code routerlint does not follow does."""
-        found = [read for read in reads if read[0] not in _ALWAYS_BOUND]
+        found = [read for read in reads if read[0] not in ALWAYS_BOUND]
         if found and self.tree is not None:
             if self._anywhere is None:
                 self._anywhere = _bound_anywhere(self.tree)
             found = [read for read in found if read[0] not in self._anywhere]
+        return found
+
+    def routes(self, node: cst.FunctionDef) -> List[List[Any]]:
+        """The route decorators of a module-level function (FunctionDef.routes), with the
+        decorator's line, where CPython's traceback points when FastAPI refuses it."""
+        twin = self.twins.get(id(node))
+        found: List[List[Any]] = []
+        for index, decorator in enumerate(node.decorators):
+            call = decorator.decorator
+            if type(call) is not cst.Call or type(call.func) is not cst.Attribute or \
+                    call.func.attr.value not in _ROUTE_METHODS:
+                continue
+            owner = dotted(call.func.value)
+            if owner is None:
+                continue
+            given = next((a.value for a in call.args
+                          if a.keyword is not None and a.keyword.value == "response_model"), None)
+            if given is not None:
+                model, how = dotted(given) or literal_str(given), "kw"
+            else:
+                annotation = node.returns.annotation if node.returns is not None else None
+                model, how = (dotted(annotation) or literal_str(annotation), "return") \
+                    if annotation is not None else (None, "return")
+            if model is None:
+                continue
+            line = twin.decorator_list[index].lineno if twin is not None else self.pos(node)[0]
+            found.append([owner, line, model, how])
         return found
 
     def def_reads(self, node) -> List[List[Any]]:

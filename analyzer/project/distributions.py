@@ -64,6 +64,23 @@ def installed_distributions(paths: Iterable[str]) -> Dict[str, Set[str]]:
     return found
 
 
+def installed_version(paths: Iterable[str], dist: str) -> Optional[Tuple[int, ...]]:
+    """The release numbers of an installed distribution (`fastapi-0.115.2.dist-info`: (0, 115,
+    2)), from its metadata folder's name; None when absent or unreadable."""
+    wanted = normalize(dist)
+    for entry in paths:
+        try:
+            children = list(Path(entry).iterdir()) if Path(entry).is_dir() else []
+        except OSError:
+            continue
+        for info in children:
+            name, _, rest = info.name.partition("-")
+            if info.name.endswith(".dist-info") and normalize(name) == wanted:
+                match = re.match(r"(\d+(?:\.\d+)*)", rest)
+                return tuple(int(n) for n in match.group(1).split(".")) if match else None
+    return None
+
+
 def _metadata_folders(paths: Iterable[str], suffixes: Tuple[str, ...]):
     """(metadata folder, distribution name) for every installed distribution on `paths`."""
     for entry in paths:

@@ -11,12 +11,11 @@ FastAPI's routers are modelled as values flowing through module namespaces.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import builtins
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-    TableCall, Try, body_may_contain,
+    ALWAYS_BOUND, TableCall, Try, body_may_contain,
 )
 from routerlint.facts.envtree import Undecided, describe, evaluate, variables
 from routerlint.runtime.values import (
@@ -26,6 +25,7 @@ from routerlint.runtime.values import (
 from routerlint.rules.rl001_duplicate_table import RULE as DUPLICATE_TABLE
 from routerlint.rules.rl003_no_primary_key import RULE as NO_PRIMARY_KEY
 from routerlint.rules.rl004_no_table_name import RULE as NO_TABLE
+from routerlint.rules.rl005_orm_response_model import RULE as ORM_RESPONSE_MODEL
 from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
 from routerlint.rules.rl202_missing_name import RULE as MISSING_NAME
 from routerlint.rules.rl203_circular_import import RULE as CIRCULAR_IMPORT
@@ -39,13 +39,9 @@ _PARENT = {
     "ModuleNotFoundError": "ImportError", "ImportError": "Exception",
     "SyntaxError": "Exception", "AttributeError": "Exception", "NameError": "Exception",
     "InvalidRequestError": "SQLAlchemyError", "ArgumentError": "SQLAlchemyError",
-    "SQLAlchemyError": "Exception", "Exception": "BaseException",
+    "SQLAlchemyError": "Exception", "FastAPIError": "RuntimeError",
+    "RuntimeError": "Exception", "Exception": "BaseException",
 }
-
-# Names every module has without binding them (a module's own dunders, then builtins).
-_ALWAYS = frozenset(dir(builtins)) | {
-    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
-    "__builtins__", "__cached__", "__annotations__", "__dict__"}
 
 
 @dataclass
@@ -132,8 +128,10 @@ class Simulation:
                  children: Optional[Children] = None,
                  missing_message: Optional[Callable[[str, str, str], str]] = None,
                  kind_of: Optional[Callable[[str, str], Optional[str]]] = None,
-                 environ: Optional[Mapping[str, str]] = None) -> None:
+                 environ: Optional[Mapping[str, str]] = None,
+                 infers_response_model: bool = True) -> None:
         self.find = find
+        self.infers_response_model = infers_response_model  # FastAPI >= 0.89 (or unknown)
         self.environ = environ or {}  # the variables the server starts with; others unset
         # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
         self.kind_of = kind_of or (lambda module, callee: None)
@@ -551,7 +549,26 @@ class Simulation:
 
     def on_function(self, module: Module, event: FunctionDef) -> None:
         self.check_reads(module, event)
+        for owner, line, model, how in event.routes:
+            self.check_route(module, owner, line, model, how)
         module.ns[event.name] = Func(module.name, event)
+
+    def check_route(self, module: Module, owner: str, line: int, model: str, how: str) -> None:
+        """FastAPI builds a Pydantic field for a route's response model as the decorator
+        runs: a SQLAlchemy mapped class raises FastAPIError (RL005). The return annotation
+        is the model when none is given, from FastAPI 0.89 on (`infers_response_model`)."""
+        if how == "return" and not self.infers_response_model:
+            return
+        if not isinstance(self.lookup(module, owner), (RouterObj, AppObj)):
+            return
+        value = self.lookup(module, model)
+        if isinstance(value, BaseRef) and value.mapped:
+            where = "response_model=" if how == "kw" else "the return annotation"
+            raise Raised(Failure(
+                ORM_RESPONSE_MODEL.code, "FastAPIError", module.path or "", line, 0,
+                f"Invalid args for response field! Hint: check that {model} is a valid "
+                f"Pydantic field type ({where} names a SQLAlchemy model, which is not)",
+                symbol=f"{module.name}:{line}"))
 
     def check_reads(self, module: Module, event) -> None:
         """NameError (RL205): a name a `def`/`class` statement reads as it runs (decorators,
@@ -561,7 +578,7 @@ class Simulation:
         if module.open or not event.reads:
             return
         for name, line, col in event.reads:
-            if name in module.ns or name in _ALWAYS or name in self.bound(module):
+            if name in module.ns or name in ALWAYS_BOUND or name in self.bound(module):
                 continue
             related = []
             if name in module.hidden:
