@@ -19,6 +19,7 @@ from routerlint.facts.pool import Scanner
 from routerlint.options import Options
 from routerlint.project.discover import Project, SourceFile, discover
 from routerlint.project.distributions import installed_version
+from routerlint.project.dotenv import read_dotenv
 from routerlint.project.interpreter import Environment
 from routerlint.results import Diagnostic, Report, RouterResult
 from routerlint.rules import RULES
@@ -73,12 +74,21 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
     environ = _environment(options, project, modules)
+
+    def read_env_file(path: str) -> Dict[str, str]:
+        """A settings class's env_file, stamped for the report cache like any file read."""
+        from routerlint.facts.stamps import read_stamped
+
+        read_stamped(str(project.root / path), scanner.files)
+        return read_dotenv(project.root / path)
+
     fastapi = installed_version(env.path, "fastapi")
     infers = fastapi is None or fastapi >= (0, 89)  # the return annotation as response model
 
     def fresh(using: Finder = finder) -> Simulation:
         return Simulation(using.find, using.missing_code, using.children,
-                          using.missing_message, kinds.resolve, environ, infers)
+                          using.missing_message, kinds.resolve, environ, infers,
+                          read_env_file)
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
@@ -165,8 +175,6 @@ def _syntax_judge(env: Environment, target: Tuple[int, int], options: Options):
 def _environment(options: Options, project: Project, modules: Modules) -> Dict[str, str]:
     """The variables the server starts with: the project's `.env` when the app loads it
     (`load_dotenv()`), overridden by [tool.routerlint] env and --env (options.environ)."""
-    from routerlint.project.dotenv import read_dotenv
-
     dotenv = project.root / ".env"
     if dotenv.is_file() and any(_calls(facts.events, "load_dotenv")
                                 for _, facts in modules.values()):

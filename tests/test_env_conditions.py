@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import types
+from typing import Optional
 
 import libcst as cst
 import pytest
 
 from helpers import run_routerlint
 from routerlint.facts.envtest import env_tree
-from routerlint.facts.envtree import Undecided, evaluate, variables
+from routerlint.facts.envtree import Undecided, evaluate, parse_setting, variables
 from routerlint.project.dotenv import read_dotenv
 
 CONDITIONS = [
@@ -55,10 +56,39 @@ def test_names_bound_to_environment_reads_are_followed():
     assert evaluate(tree, {"ENABLED": "lite,x"}) is True
 
 
-@pytest.mark.parametrize("expression", ['settings.DEBUG', 'os.getenv(name)', 'x == "a"',
-                                        '"a" == "b"'])
+@pytest.mark.parametrize("expression", ['os.getenv(name)', 'x == "a"', '"a" == "b"',
+                                        'f(os.getenv("A"))'])
 def test_other_conditions_are_left_alone(expression):
     assert env_tree(cst.parse_expression(expression), {}) is None
+
+
+def test_attributes_are_decided_only_when_they_are_settings_fields():
+    tree = env_tree(cst.parse_expression('settings.DEBUG or os.getenv("A")'), {})
+    assert variables(tree, refs=True) == ["settings.DEBUG", "A"]
+    with pytest.raises(Undecided):
+        evaluate(tree, {"A": "1"})  # without the simulation, an attribute is unknown
+    assert evaluate(tree, {}, resolve=lambda ref: True) is True
+
+
+@pytest.mark.parametrize("kind", ["bool", "int", "str", "Optional[str]"])
+def test_settings_values_parse_as_pydantic_parses_them(kind, monkeypatch):
+    """pydantic-settings itself is the judge: the value it gives, or its refusal."""
+    from pydantic import ValidationError
+    from pydantic_settings import BaseSettings
+
+    annotation = {"bool": bool, "int": int, "str": str, "Optional[str]": Optional[str]}[kind]
+    Model = type("Model", (BaseSettings,), {"__annotations__": {"FLAG": annotation}})
+    for raw in ["1", "0", "yes", "No", " on ", "TRUE", "f", "nah", "", "42", "-3", "x"]:
+        monkeypatch.setenv("FLAG", raw)
+        try:
+            wanted = Model().FLAG
+        except ValidationError:
+            wanted = Undecided
+        try:
+            got = parse_setting(kind, raw)
+        except Undecided:
+            got = Undecided
+        assert got == wanted, (kind, raw)
 
 
 def test_what_would_raise_is_undecided():

@@ -20,7 +20,8 @@ _ENVIRON = frozenset({"os.environ", "environ"})
 _METHODS = frozenset({"lower", "upper", "strip", "casefold", "split", "startswith",
                       "endswith"})
 _OPS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in",
-        cst.Is: "is", cst.IsNot: "is not"}
+        cst.Is: "is", cst.IsNot: "is not", cst.LessThan: "<", cst.LessThanEqual: "<=",
+        cst.GreaterThan: ">", cst.GreaterThanEqual: ">="}
 _NO = object()
 
 
@@ -28,7 +29,7 @@ def env_tree(node: cst.BaseExpression, known: Mapping[str, Tree]) -> Optional[Tr
     """The tree of `node` when it is built only from environment reads, literals and the
     module's earlier names bound to such reads (`known`), and reads at least one variable."""
     tree = _tree(node, known)
-    return tree if tree is not None and variables(tree) else None
+    return tree if tree is not None and variables(tree, refs=True) else None
 
 
 def _tree(node: cst.BaseExpression, known: Mapping[str, Tree]) -> Optional[Tree]:
@@ -38,6 +39,9 @@ def _tree(node: cst.BaseExpression, known: Mapping[str, Tree]) -> Optional[Tree]
         return ["lit", value]
     if kind is cst.Name:
         return known.get(node.value)
+    if kind is cst.Attribute:  # `settings.FEATURE_X`: a settings field, if it is one
+        name = dotted(node)
+        return ["ref", name] if name and dotted(node.value) not in _ENVIRON else None
     if kind is cst.UnaryOperation and type(node.operator) is cst.Not:
         inner = _tree(node.expression, known)
         return None if inner is None else ["not", inner]

@@ -88,6 +88,10 @@ class ClassDef:
     # PrimaryKeyConstraint, `__table__` or `__mapper_args__`), False (columns, none of them a
     # primary key), None when the body could make one in a way not read (a helper call).
     primary_key: Optional[bool] = None
+    # A pydantic-settings class (a `BaseSettings` base): {"fields": {name: [type, default]},
+    # "prefix": env_prefix, "case": case_sensitive, "env_file": str or None}; a default that
+    # is not a literal is "?" (facts/settingsclass.py).
+    settings: Optional[Dict[str, Any]] = None
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
     reads: List[List[Any]] = field(default_factory=list)  # decorators, bases, keywords: RL205
 

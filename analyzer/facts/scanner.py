@@ -21,6 +21,7 @@ from routerlint.facts.model import (
 )
 from routerlint.facts.cstnames import dotted
 from routerlint.facts.envtest import env_tree
+from routerlint.facts.settingsclass import settings_of
 from routerlint.facts.pathexpr import folder_of, path_parts
 from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
 from routerlint.facts.positions import attribute_lines, statement_positions
@@ -958,6 +959,7 @@ class _Walker:
             for small in smalls:
                 self.class_member(small, event)
         event.primary_key = _primary_key(body)
+        event.settings = settings_of(node, body)
         return event
 
     def class_member(self, node: cst.CSTNode, event: ClassDef) -> None:

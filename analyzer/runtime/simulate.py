@@ -17,10 +17,12 @@ from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
     ALWAYS_BOUND, TableCall, Try, body_may_contain,
 )
-from routerlint.facts.envtree import Undecided, describe, evaluate, variables
+from routerlint.facts.envtree import (
+    Undecided, describe, evaluate, parse_setting, variables,
+)
 from routerlint.runtime.values import (
     UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
-    Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
+    Record, Records, RouterObj, Setting, SQLModelClass, Str, Strings, Value,
 )
 from routerlint.rules.rl001_duplicate_table import RULE as DUPLICATE_TABLE
 from routerlint.rules.rl003_no_primary_key import RULE as NO_PRIMARY_KEY
@@ -129,8 +131,11 @@ class Simulation:
                  missing_message: Optional[Callable[[str, str, str], str]] = None,
                  kind_of: Optional[Callable[[str, str], Optional[str]]] = None,
                  environ: Optional[Mapping[str, str]] = None,
-                 infers_response_model: bool = True) -> None:
+                 infers_response_model: bool = True,
+                 env_file: Optional[Callable[[str], Mapping[str, str]]] = None) -> None:
         self.find = find
+        # A settings class's `env_file`, read relative to where the server starts (the root)
+        self.env_file = env_file or (lambda path: {})
         self.infers_response_model = infers_response_model  # FastAPI >= 0.89 (or unknown)
         self.environ = environ or {}  # the variables the server starts with; others unset
         # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
@@ -442,6 +447,14 @@ class Simulation:
             self.invoke(module, init, line, args)
         return instance  # its loader methods may be called later
 
+    def field(self, instance: Instance, name: str) -> Optional[Setting]:
+        """A pydantic-settings field of an instance of a settings class."""
+        cls = self.class_defs.get((instance.module, instance.class_name))
+        settings = cls.settings if cls is not None else None
+        if settings and name in settings["fields"]:
+            return Setting(instance.module, instance.class_name, name)
+        return None
+
     def method(self, instance: Instance, name: str) -> Optional[Method]:
         """A method kept by the scanner, found in the class or its project bases (in order)."""
         todo, seen = [(instance.module, instance.class_name)], set()
@@ -636,12 +649,14 @@ class Simulation:
     def on_if(self, module: Module, event: If) -> None:
         test = event.test if event.test is not None else self.decide(module, event.compare)
         if test is None and event.env is not None:
+            used: List[str] = []
             try:
-                test = bool(evaluate(event.env, self.environ))
+                test = bool(evaluate(event.env, self.environ,
+                                     lambda ref: self.setting(module, ref, used)))
             except Undecided:
                 pass
             else:
-                self.on_env_if(module, event, test)
+                self.on_env_if(module, event, test, variables(event.env) + used)
                 return
         if test is True:
             self.run(module, event.body)
@@ -654,11 +669,36 @@ class Simulation:
                 except Raised as raised:
                     self.uncertain.append(raised.failure)
 
-    def on_env_if(self, module: Module, event: If, taken: bool) -> None:
+    def setting(self, module: Module, ref: str, used: List[str]) -> object:
+        """The value of a pydantic-settings field (`settings.FEATURE_X`) in the environment
+        given, parsed as pydantic parses it, else its literal default; Undecided when the
+        class or the value is not one routerlint reads (facts/settingsclass.py)."""
+        value = self.lookup(module, ref)
+        if not isinstance(value, Setting):
+            raise Undecided(ref)
+        spec = self.class_defs[(value.module, value.class_name)].settings or {}
+        kind, default = spec["fields"][value.field]
+        if spec["prefix"] is None or spec["case"] is None or kind == "?" or \
+                spec["env_file"] == "?":
+            raise Undecided(ref)
+        name = spec["prefix"] + value.field
+        environ = {**(self.env_file(spec["env_file"]) if spec["env_file"] else {}),
+                   **self.environ}
+        if not spec["case"]:
+            environ = {key.lower(): text for key, text in environ.items()}
+        raw = environ.get(name if spec["case"] else name.lower())
+        used.append(name)
+        if raw is None:
+            if default == "?":
+                raise Undecided(ref)
+            return default
+        return parse_setting(kind, raw)
+
+    def on_env_if(self, module: Module, event: If, taken: bool, names: List[str]) -> None:
         """`if os.getenv("FEATURE_CSV"):` runs one branch, as CPython does for the variables
         given. What fails in it, and a name only the other branch binds, say which values
         chose it: the verdict depends on them."""
-        given = describe(variables(event.env), self.environ)
+        given = describe(names, self.environ)
         for name in {n for e in (event.orelse if taken else event.body) for n in _binds(e)}:
             module.env_only.setdefault(name, (event.line, given))
         try:
@@ -855,7 +895,7 @@ class Simulation:
             elif isinstance(value, ModuleInfo) and attr == "name":
                 value = Str(value.name)
             elif isinstance(value, Instance):
-                value = self.method(value, attr) or UNKNOWN
+                value = self.method(value, attr) or self.field(value, attr) or UNKNOWN
             elif isinstance(value, BaseRef) and attr == "metadata":
                 value = MetaRef(value.meta_key)
             else:

@@ -80,6 +80,15 @@ class PlainClass:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A field of a pydantic-settings instance: its value comes from the environment."""
+
+    module: str
+    class_name: str
+    field: str
+
+
+@dataclass(frozen=True)
 class Instance:
     module: str
     class_name: str
