@@ -12,7 +12,11 @@ Python 3.13, without `from __future__ import annotations` — the annotations of
 parameters and return value (3.14 defers them, PEP 649). A name there that the module never
 defines, imports or gets from builtins raises `NameError`, and every router importing the
 module fails. It happens when a class is renamed and an annotation keeps the old name, or a
-dependency is used in a default without being imported.
+dependency is used in a default without being imported. The same holds for a class body
+and a module-level statement (`LIMIT = DEFAULT_PAGE_SIZE * 2` after a star import whose
+`__all__` leaves `DEFAULT_PAGE_SIZE` out), and for a column's `Mapped[Decimal]` in a mapped
+class under lazy annotations: Python does not evaluate it then, but SQLAlchemy does when it
+maps the class, and raises `MappedAnnotationError`.
 
 Only names the module binds nowhere are reported (a name bound later or in a branch is not
 judged), and never in a module whose names cannot be known (`from x import *` of an unknown

@@ -297,9 +297,12 @@ def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
             code = "RL004"
     elif type(exc).__name__ == "FastAPIError" and "Invalid args for response field" in message:
         code = "RL005"
-    elif type(exc).__name__ == "ArgumentError" and type(exc).__module__.startswith("sqlalchemy"):
+    elif type(exc).__name__ in ("ArgumentError", "MappedAnnotationError") and \
+            type(exc).__module__.startswith("sqlalchemy"):
         if "could not assemble any primary key columns" in message:
             code = "RL003"
+        elif "Could not resolve all types within mapped annotation" in message:
+            code = "RL205"  # MappedAnnotationError: the NameError SQLAlchemy's eval met
     elif isinstance(exc, ModuleNotFoundError):
         if PARTIAL in message:
             code = "RL203"

@@ -92,6 +92,9 @@ class ClassDef:
     # "prefix": env_prefix, "case": case_sensitive, "env_file": str or None}; a default that
     # is not a literal is "?" (facts/settingsclass.py).
     settings: Optional[Dict[str, Any]] = None
+    # Names a column annotation reads when SQLAlchemy evaluates it (lazy annotations only):
+    # [name, line, col, annotation text], names the file binds nowhere (RL205).
+    mapped_reads: List[List[Any]] = field(default_factory=list)
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
     reads: List[List[Any]] = field(default_factory=list)  # decorators, bases, keywords: RL205
 

@@ -413,6 +413,32 @@ def _class_body_reads(twin: ast.ClassDef, annotations: bool) -> List[List[Any]]:
     return found
 
 
+def _mapped_annotations(twin: ast.ClassDef) -> List[Tuple[str, List[List[Any]]]]:
+    """(annotation text, its reads) of each column annotation `x: Mapped[T]` or
+    `x: Mapped[T] = mapped_column(...)` in a class body: SQLAlchemy evaluates those when it
+    maps the class (relationships are resolved later, through the registry: left out)."""
+    found = []
+    for stmt in twin.body:
+        if not isinstance(stmt, ast.AnnAssign):
+            continue
+        annotation, value = stmt.annotation, stmt.value
+        if not (isinstance(annotation, ast.Subscript)
+                and _ast_last(annotation.value) == "Mapped"):
+            continue
+        if value is not None and not (isinstance(value, ast.Call)
+                                      and _ast_last(value.func) == "mapped_column"):
+            continue
+        found.append((ast.unparse(annotation), _loads([annotation.slice])))
+    return found
+
+
+def _ast_last(node: ast.expr) -> str:
+    """`sa.orm.Mapped` -> "Mapped"."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
 def _bound_anywhere(tree: ast.Module) -> frozenset:
     """Every name the file binds, in any scope and any way (assignment, parameter, import,
     `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
@@ -785,6 +811,10 @@ class _Walker:
                 body = self.unbound(_class_body_reads(twin, not self.lazy_annotations))
                 event.reads = sorted(self.def_reads(node) + body,
                                      key=lambda read: (read[1], read[2]))
+                if self.lazy_annotations:  # then SQLAlchemy evaluates them, not Python
+                    event.mapped_reads = [
+                        read + [text] for text, reads in _mapped_annotations(twin)
+                        for read in self.unbound(reads)]
             out.append(event)
         elif type(node) is cst.FunctionDef:
             name = node.name.value

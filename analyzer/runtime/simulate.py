@@ -41,6 +41,7 @@ _PARENT = {
     "ModuleNotFoundError": "ImportError", "ImportError": "Exception",
     "SyntaxError": "Exception", "AttributeError": "Exception", "NameError": "Exception",
     "InvalidRequestError": "SQLAlchemyError", "ArgumentError": "SQLAlchemyError",
+    "MappedAnnotationError": "ArgumentError",
     "SQLAlchemyError": "Exception", "FastAPIError": "RuntimeError",
     "RuntimeError": "Exception", "Exception": "BaseException",
 }
@@ -805,6 +806,7 @@ class Simulation:
                                         primary_key=primary_key, tablename_dynamic=dynamic)
         if event.abstract:
             return
+        self.check_mapped_annotations(module, event)
         mapped_parent = any(isinstance(b, BaseRef) and b.mapped for b in bases)
         name = None
         if event.table is not None:
@@ -831,6 +833,23 @@ class Simulation:
                 NO_PRIMARY_KEY.code, "ArgumentError", module.path or "", event.line, event.col,
                 f"Mapper Mapper[{event.name}({name})] could not assemble any primary key "
                 f"columns for mapped table '{name}'", symbol=f"{module.name}.{event.name}"))
+
+    def check_mapped_annotations(self, module: Module, event: ClassDef) -> None:
+        """Under `from __future__ import annotations` (or Python 3.14) Python leaves a column's
+        `Mapped[T]` unevaluated, and SQLAlchemy evaluates it when it maps the class: a name the
+        module does not bind raises MappedAnnotationError (RL205, as the NameError it is)."""
+        if module.open:
+            return
+        for name, line, col, text in event.mapped_reads:
+            if name in module.ns or name in ALWAYS_BOUND or name in self.bound(module):
+                continue
+            raise Raised(Failure(
+                UNDEFINED_NAME.code, "MappedAnnotationError", module.path or "", event.line,
+                event.col, f'Could not resolve all types within mapped annotation: "{text}" '
+                f"(name '{name}' is not defined)",
+                related=[(module.path or "", line, f"the annotation reads '{name}', which this "
+                          "module does not define or import")],
+                symbol=f"{module.name}.{name}"))
 
     def register_class_table(self, module: Module, event: ClassDef, meta: str,
                              name: str) -> None:
