@@ -64,12 +64,14 @@ def analyze(options: Options) -> Report:
 
 
 def _side_files(root: Path) -> List[Path]:
-    """Files besides the sources that verdicts read: dependency declarations (RL204) and the
-    server commands that name the app and its root (Dockerfile, compose, Procfile)."""
+    """Files besides the sources that verdicts read: dependency declarations (RL204), the
+    server commands that name the app and its root (Dockerfile, compose, Procfile), and
+    Alembic's configuration, env.py and revisions (RL4xx)."""
     from routerlint.project.dependencies import declaration_paths
+    from routerlint.project.migrations import config_files
     from routerlint.project.servers import declaration_files
 
-    return declaration_paths(root) + list(declaration_files(root))
+    return declaration_paths(root) + list(declaration_files(root)) + config_files(root)
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:

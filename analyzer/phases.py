@@ -28,6 +28,7 @@ from routerlint.runtime.fastapi_classes import Kinds
 from routerlint.runtime.finder import Finder
 from routerlint.runtime.graph import preload_graph
 from routerlint.runtime.installed import Installed
+from routerlint.runtime.migrations import analyse as analyse_migrations
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 
@@ -89,6 +90,8 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
     diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
+    found, migrations = analyse_migrations(project, modules, sims + sweeps)
+    diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
         return [d for d in found if (project.focus is None or d.path in project.focus)
@@ -116,7 +119,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                   time.perf_counter() - started, entry=entry, python=env.executable,
                   python_reason=env.reason,
                   entry_fails=cause_of(entry_raised.failure) if entry_raised else None,
-                  suppressed=len(suppressed)), scanner, installed
+                  suppressed=len(suppressed), migrations=migrations), scanner, installed
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:

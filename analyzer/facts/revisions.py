@@ -1,0 +1,345 @@
+"""What one Alembic revision file says, read with `ast` (never imported: a revision runs DDL).
+
+The identifiers (`revision`, `down_revision`, `branch_labels`, `depends_on`, plain or
+annotated assignments of literals) and the schema operations of `upgrade()`, in order:
+`op.create_table`, `drop_table`, `rename_table`, `add_column`, `drop_column`, `alter_column`
+(`new_column_name=`), `create_index`, `drop_index`, and the same inside
+`with op.batch_alter_table(t) as b:`. Anything else that could change the schema — `op.execute`,
+a loop, a branch, a helper call — becomes an `unknown` op: literal SQL names the tables it may
+touch, anything else may touch every table. The replay says nothing that depends on them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import asdict, dataclass, field
+from typing import List, Optional, Tuple
+
+# op.* calls that change no table, column or index the replay tracks (constraints, data).
+_HARMLESS = frozenset({
+    "bulk_insert", "get_bind", "get_context", "f", "inline_literal", "create_foreign_key",
+    "drop_constraint", "create_unique_constraint", "create_primary_key",
+    "create_check_constraint", "create_exclude_constraint", "create_table_comment",
+    "drop_table_comment", "invoke", "implementation_for",
+})
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+@dataclass
+class Op:
+    kind: str  # create_table | drop_table | rename_table | add_column | drop_column |
+    # rename_column | create_index | drop_index | unknown
+    line: int
+    table: Optional[str] = None  # None: not a literal
+    column: Optional[str] = None
+    new: Optional[str] = None  # rename target (table or column)
+    columns: Optional[List[str]] = None  # create_table / create_index; None: not all literal
+    index: Optional[str] = None
+    words: Optional[List[str]] = None  # unknown op: words of its literal SQL; None: anything
+    batch: bool = False  # inside `with op.batch_alter_table(...)`
+
+
+@dataclass
+class Revision:
+    path: str  # relative to the project root
+    revision: Optional[str] = None  # None: not a literal (the file cannot be judged)
+    line: int = 0  # of `revision = ...`
+    down: List[str] = field(default_factory=list)  # down_revision ids; [] for a base
+    down_line: int = 0
+    down_known: bool = True  # False: down_revision is not a literal
+    branch_labels: List[str] = field(default_factory=list)
+    depends_on: List[str] = field(default_factory=list)
+    depends_line: int = 0
+    ops: List[Op] = field(default_factory=list)
+    upgrade_line: int = 0  # 0: no upgrade() found
+    error: Optional[str] = None  # why the file could not be read
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Revision":
+        data = dict(data)
+        data["ops"] = [Op(**op) for op in data.get("ops", ())]
+        return cls(**data)
+
+
+def read_revision(source: bytes, rel: str) -> Revision:
+    """The revision facts of one file's bytes (`rel`: its project-relative path)."""
+    found = Revision(rel)
+    try:
+        tree = ast.parse(source, filename=rel)
+    except (SyntaxError, ValueError) as exc:
+        found.error = f"does not parse: {exc}"
+        return found
+    for stmt in tree.body:
+        target, value = _assignment(stmt)
+        if target == "revision":
+            found.revision = value if isinstance(value, str) else None
+            found.line = stmt.lineno
+        elif target == "down_revision":
+            ids = _ids(value)
+            found.down_known = ids is not None
+            found.down, found.down_line = ids or [], stmt.lineno
+        elif target == "branch_labels":
+            found.branch_labels = _ids(value) or []
+        elif target == "depends_on":
+            found.depends_on, found.depends_line = _ids(value) or [], stmt.lineno
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name == "upgrade":
+            found.upgrade_line = stmt.lineno
+            found.ops = _Reader().body(stmt.body)
+    return found
+
+
+def _assignment(stmt: ast.stmt) -> Tuple[Optional[str], object]:
+    """(name, literal value or a marker) of `name = literal` / `name: T = literal`."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, node = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target, node = stmt.target, stmt.value
+    else:
+        return None, None
+    if not isinstance(target, ast.Name):
+        return None, None
+    try:
+        return target.id, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return target.id, _NOT_LITERAL
+
+
+_NOT_LITERAL = object()
+
+
+def _ids(value: object) -> Optional[List[str]]:
+    """A revision identifier value as a list: None / () -> [], "a" -> ["a"], ("a", "b")."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _text(node: Optional[ast.AST]) -> Optional[str]:
+    """A string literal, also through `op.f("name")` / `sa.text("...")`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call) and len(node.args) == 1 and _callee(node)[1] in ("f", "text"):
+        return _text(node.args[0])
+    return None
+
+
+def _callee(call: ast.Call) -> Tuple[Optional[str], str]:
+    """(owner name, attribute) of `owner.attr(...)`, or (None, name) of `name(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        if isinstance(owner, ast.Name):
+            return owner.id, func.attr
+        if isinstance(owner, ast.Attribute):  # alembic.op.add_column
+            return owner.attr, func.attr
+        return "", func.attr
+    if isinstance(func, ast.Name):
+        return None, func.id
+    return "", ""
+
+
+def _arg(call: ast.Call, index: int, keyword: str) -> Optional[ast.AST]:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    return call.args[index] if len(call.args) > index else None
+
+
+def _qualified(name: Optional[str], call: ast.Call) -> Optional[str]:
+    schema = _arg(call, 99, "schema")
+    if name is None or schema is None or (isinstance(schema, ast.Constant)
+                                          and schema.value is None):
+        return name
+    value = _text(schema)
+    return f"{value}.{name}" if value is not None else None
+
+
+def _column_name(node: ast.AST) -> Optional[str]:
+    """The name of `sa.Column("name", ...)`; None when it is not a literal Column."""
+    if isinstance(node, ast.Call) and _callee(node)[1] == "Column" and node.args:
+        return _text(node.args[0])
+    return None
+
+
+def _is_column(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _callee(node)[1] == "Column"
+
+
+class _Reader:
+    """upgrade()'s statements to ops; `owners` are the names bound to a batch operation."""
+
+    def __init__(self) -> None:
+        self.ops: List[Op] = []
+
+    def body(self, stmts: List[ast.stmt]) -> List[Op]:
+        for stmt in stmts:
+            self.statement(stmt)
+        return self.ops
+
+    def unknown(self, line: int, words: Optional[List[str]] = None) -> None:
+        self.ops.append(Op("unknown", line, words=words))
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.Pass, ast.Import, ast.ImportFrom, ast.Global)):
+            return
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            return  # a docstring or comment string
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            owner, name = _callee(stmt.value)
+            if owner == "op":
+                self.op(stmt.value, name)
+                return
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and not any(
+                isinstance(node, ast.Call) and not _harmless_call(node)
+                for node in ast.walk(stmt)):
+            return  # `users = sa.table("users", ...)`, `bind = op.get_bind()`
+        if isinstance(stmt, ast.With) and self.batch(stmt):
+            return
+        self.unknown(stmt.lineno)
+
+    def op(self, call: ast.Call, name: str, table: Optional[str] = None,
+           batch: bool = False) -> None:
+        line = call.lineno
+        shift = 1 if table is None else 0  # a batch op has no table argument
+
+        def table_arg(index: int, keyword: str) -> Optional[str]:
+            return _qualified(_text(_arg(call, index, keyword)), call)
+
+        owner = table
+        if name == "create_table" and not batch:
+            columns = [a for a in call.args[1:] if _is_column(a)]
+            names = [_column_name(a) for a in columns]
+            self.ops.append(Op("create_table", line, table_arg(0, "table_name"),
+                               columns=None if None in names else names))
+        elif name == "drop_table" and not batch:
+            self.ops.append(Op("drop_table", line, table_arg(0, "table_name")))
+        elif name == "rename_table" and not batch:
+            self.ops.append(Op("rename_table", line, table_arg(0, "old_table_name"),
+                               new=_text(_arg(call, 1, "new_table_name"))))
+        elif name == "add_column":
+            column = _arg(call, shift, "column")
+            self.ops.append(Op("add_column", line, owner or table_arg(0, "table_name"),
+                               column=_column_name(column) if column is not None else None,
+                               batch=batch))
+        elif name == "drop_column":
+            self.ops.append(Op("drop_column", line, owner or table_arg(0, "table_name"),
+                               column=_text(_arg(call, shift, "column_name")), batch=batch))
+        elif name == "alter_column":
+            new = _arg(call, 99, "new_column_name")
+            column = _text(_arg(call, shift, "column_name"))
+            if new is None:  # type / nullable / default changes: the column must exist
+                self.ops.append(Op("alter_column", line, owner or table_arg(0, "table_name"),
+                                   column=column, batch=batch))
+            else:
+                self.ops.append(Op("rename_column", line, owner or table_arg(0, "table_name"),
+                                   column=column, new=_text(new), batch=batch))
+        elif name == "create_index":
+            columns = _arg(call, 1 if batch else 2, "columns")
+            names = None
+            if isinstance(columns, (ast.List, ast.Tuple)):
+                names = [_text(c) for c in columns.elts]
+                names = None if None in names else names
+            self.ops.append(Op("create_index", line,
+                               owner or table_arg(1, "table_name"),
+                               index=_text(_arg(call, 0, "index_name")), columns=names,
+                               batch=batch))
+        elif name == "drop_index":
+            self.ops.append(Op("drop_index", line, owner or table_arg(1, "table_name"),
+                               index=_text(_arg(call, 0, "index_name")), batch=batch))
+        elif name == "execute":
+            sql = _text(_arg(call, 0, "sqltext"))
+            self.unknown(line, sorted({w.lower() for w in _WORD.findall(sql)})
+                         if sql is not None else None)
+        elif name in _HARMLESS:
+            return
+        else:
+            self.unknown(line)
+
+    def batch(self, stmt: ast.With) -> bool:
+        """`with op.batch_alter_table("t") as b:` whose body only calls `b.<op>(...)`."""
+        if len(stmt.items) != 1:
+            return False
+        item = stmt.items[0]
+        call = item.context_expr
+        if not (isinstance(call, ast.Call) and _callee(call) == ("op", "batch_alter_table")
+                and isinstance(item.optional_vars, ast.Name)):
+            return False
+        table = _qualified(_text(_arg(call, 0, "table_name")), call)
+        alias = item.optional_vars.id
+        for inner in stmt.body:
+            if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call) \
+                    and _callee(inner.value)[0] == alias:
+                if table is None:
+                    self.unknown(inner.lineno)
+                else:
+                    self.op(inner.value, _callee(inner.value)[1], table, batch=True)
+            elif isinstance(inner, ast.Pass) or (isinstance(inner, ast.Expr) and isinstance(
+                    inner.value, ast.Constant)):
+                continue
+            else:
+                self.unknown(inner.lineno)
+        return True
+
+
+def _harmless_call(call: ast.Call) -> bool:
+    """Calls an assignment in upgrade() may make without touching the schema: building
+    SQLAlchemy objects (`sa.table`, `sa.Column`), `op.get_bind()`, `op.f()`."""
+    owner, name = _callee(call)
+    return owner in ("sa", "sqlalchemy", "postgresql", "mysql", "sqlite") or (
+        owner == "op" and name in _HARMLESS) or (owner is None and name in (
+            "table", "column", "Column", "String", "Integer", "text"))
+
+
+@dataclass
+class EnvTarget:
+    """`target_metadata = ...` of an env.py: each MetaData as (module, attribute path), e.g.
+    ("app.models", ["Base", "metadata"]) for `from app.models import Base` +
+    `Base.metadata`; `refs` None when some part is not such a name."""
+    line: int
+    refs: Optional[List[Tuple[str, List[str]]]]
+
+
+def read_env_target(source: bytes) -> Optional[EnvTarget]:
+    """The top-level `target_metadata` assignment of env.py, or None without one."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    bound: dict = {}  # local name -> (module, [attribute path])
+    target = None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            for alias in stmt.names:
+                bound[alias.asname or alias.name] = (stmt.module, [alias.name])
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    bound[alias.asname] = (alias.name, [])
+                else:
+                    bound[alias.name.split(".")[0]] = (alias.name.split(".")[0], [])
+        elif _assignment(stmt)[0] == "target_metadata":
+            target = stmt
+    if target is None:
+        return None
+    value = target.value
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    refs: Optional[List[Tuple[str, List[str]]]] = []
+    for item in items:
+        path: List[str] = []
+        while isinstance(item, ast.Attribute):
+            path.insert(0, item.attr)
+            item = item.value
+        if not isinstance(item, ast.Name) or item.id not in bound:
+            refs = None
+            break
+        module, names = bound[item.id]
+        refs.append((module, names + path))
+    return EnvTarget(target.lineno, refs)

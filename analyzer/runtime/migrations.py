@@ -1,0 +1,198 @@
+"""Alembic, judged statically: each script folder's revision map (RL400-RL403), the schema
+its upgrade builds on an empty database (RL404, RL405) and the model tables it never creates
+(RL406), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
+never imported (project/migrations.py finds them, facts/revisions.py reads them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+
+from routerlint.facts.revisions import Revision, read_env_target, read_revision
+from routerlint.project.discover import Project
+from routerlint.project.migrations import ScriptLocation, revision_files, script_locations
+from routerlint.results import Diagnostic, Related
+from routerlint.rules.rl400_multiple_heads import RULE as MULTIPLE_HEADS
+from routerlint.rules.rl401_unknown_down_revision import RULE as UNKNOWN_DOWN
+from routerlint.rules.rl402_duplicate_revision_id import RULE as DUPLICATE_ID
+from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
+from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
+from routerlint.rules.rl405_missing_target import RULE as MISSING
+from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
+from routerlint.runtime.revision_map import RevisionMap, build
+from routerlint.runtime.schema_replay import Schema, replay
+from routerlint.runtime.values import BaseRef, MetaRef
+
+REPLAY_RULES = {"RL404": DUPLICATE, "RL405": MISSING}
+
+
+def analyse(project: Project, modules: Dict[str, Any], sims: Iterable[Any]
+            ) -> Tuple[List[Diagnostic], Optional[List[dict]]]:
+    """(findings, the JSON section) for every Alembic script folder; (.., None) without one."""
+    locations = script_locations(project.root, project.excludes)
+    if not locations:
+        return [], None
+    sims = list(sims)
+    found: List[Diagnostic] = []
+    section = []
+    for location in locations:
+        revisions = [_read(project, path) for path in revision_files(location)]
+        chain = build(revisions)
+        readable = all(r.revision is not None and r.down_known for r in revisions)
+        if readable:  # an id routerlint cannot read could be any parent: say nothing
+            found += _judge(project, location, chain, sims)
+        section.append(_describe(project, location, revisions, chain))
+    return found, section
+
+
+def _read(project: Project, path) -> Revision:
+    rel = project.rel(path)
+    try:
+        return read_revision(path.read_bytes(), rel)
+    except OSError as exc:
+        return Revision(rel, error=f"unreadable: {exc}")
+
+
+def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
+           sims: List[Any]) -> List[Diagnostic]:
+    found = []
+    for ignored, kept in chain.duplicates:
+        found.append(DUPLICATE_ID.diagnostic(
+            ignored.path, ignored.line, 1,
+            f"revision id '{ignored.revision}' is also declared by {kept.path}:{kept.line}; "
+            f"Alembic loads that later file and ignores this one, so its upgrade never runs",
+            related=[Related(kept.path, kept.line, "the file Alembic uses for this id")],
+            symbol=f"{ignored.revision}:{ignored.path}"))
+    for rev, missing, line in chain.unknown:
+        what = "down_revision" if missing in rev.down else "depends_on"
+        found.append(UNKNOWN_DOWN.diagnostic(
+            rev.path, line or rev.line, 1,
+            f"revision {rev.revision}: {what} '{missing}' names no revision in "
+            f"{project.rel(location.folder)}/; every Alembic command fails (Revision "
+            f"{missing} referenced from {rev.revision} is not present)", symbol=missing))
+    for cycle in chain.cycles:
+        ids = ", ".join(r.revision for r in cycle)
+        for rev in cycle:
+            found.append(CYCLE.diagnostic(
+                rev.path, rev.down_line or rev.line, 1,
+                f"revision {rev.revision} is in a down_revision cycle ({ids}); every Alembic "
+                "command fails (Cycle is detected in revisions)",
+                related=[Related(o.path, o.down_line or o.line, f"revision {o.revision}")
+                         for o in cycle if o is not rev], symbol=rev.revision))
+    if chain.broken:
+        return found  # Alembic builds no map: nothing runs, nothing more to say
+    if len(chain.heads) > 1:
+        heads = ", ".join(chain.heads)
+        for head in chain.heads:
+            rev = chain.by_id[head]
+            found.append(MULTIPLE_HEADS.diagnostic(
+                rev.path, rev.line, 1,
+                f"revision {head} is one of {len(chain.heads)} heads ({heads}); `alembic "
+                "upgrade head` fails (Multiple head revisions are present)",
+                related=[Related(chain.by_id[o].path, chain.by_id[o].line, f"head {o}")
+                         for o in chain.heads if o != head], symbol=head))
+    schemas: List[Schema] = []
+    seen: Set[Tuple[str, str, int]] = set()
+    for head in chain.heads:
+        schema, problems = replay(chain.ancestors_in_order(head))
+        schemas.append(schema)
+        for problem in problems:
+            key = (problem.code, problem.rev.path, problem.op.line)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(REPLAY_RULES[problem.code].diagnostic(
+                problem.rev.path, problem.op.line, 1, problem.message,
+                related=[Related(p, line, note) for p, line, note in problem.related],
+                symbol=problem.symbol))
+    found += _not_migrated(project, location, schemas, sims)
+    return found
+
+
+def _not_migrated(project: Project, location: ScriptLocation, schemas: List[Schema],
+                  sims: List[Any]) -> List[Diagnostic]:
+    """RL406: model tables (of env.py's target_metadata when known) no head's schema has."""
+    if any(schema.blind_all for schema in schemas):
+        return []
+    metas, target_line = _target_metadata(location, sims)
+    tables: Dict[Tuple[str, Optional[str], str], Any] = {}
+    for sim in sims:
+        for key, table in getattr(sim, "tables", {}).items():
+            tables.setdefault(key, table)
+    if metas is not None:
+        related = Related(project.rel(location.env_py), target_line,
+                          "env.py hands Alembic this MetaData")
+    else:
+        related = Related(project.rel(location.declared_in or location.env_py),
+                          location.line or 1, "the Alembic script folder")
+    found = []
+    for (meta, schema_name, name), table in sorted(tables.items(), key=lambda kv: (
+            kv[1].path, kv[1].line)):
+        if metas is not None and meta not in metas:
+            continue
+        qualified = f"{schema_name}.{name}" if schema_name else name
+        if any(qualified in s.tables or not s.knows(qualified) for s in schemas):
+            continue
+        found.append(NOT_MIGRATED.diagnostic(
+            table.path, table.line, 1,
+            f"table '{qualified}' ({table.owner}) is created by no revision in "
+            f"{project.rel(location.folder)}/: after `alembic upgrade head` every query on it "
+            f"fails (relation \"{qualified}\" does not exist)",
+            related=[related],
+            symbol=qualified))
+    return found
+
+
+def _target_metadata(location: ScriptLocation, sims: List[Any]
+                     ) -> Tuple[Optional[Set[str]], int]:
+    """The MetaData keys `env.py` hands Alembic (`target_metadata = Base.metadata`, or a
+    list of them): env.py's imports looked up in the simulations (env.py itself is often
+    not importable: a folder named `alembic/` is shadowed by the installed package); None
+    when unknown, and then every model counts."""
+    try:
+        target = read_env_target(location.env_py.read_bytes())
+    except OSError:
+        return None, 0
+    if target is None or target.refs is None:
+        return None, 0
+    keys = set()
+    for module, path in target.refs:
+        key = _metadata_key(module, path, sims)
+        if key is None:
+            return None, 0
+        keys.add(key)
+    return keys, target.line
+
+
+def _metadata_key(module: str, path: List[str], sims: List[Any]) -> Optional[str]:
+    if module == "sqlmodel" and path == ["SQLModel", "metadata"]:
+        return "sqlmodel"
+    # `import app.models` then `app.models.Base.metadata`: the longest imported module
+    parts = module.split(".") + path
+    for sim in sims:
+        loaded = getattr(sim, "sys_modules", {})
+        for cut in range(len(parts) - 1, 0, -1):
+            owner = loaded.get(".".join(parts[:cut]))
+            if owner is None:
+                continue
+            value = owner.ns.get(parts[cut])
+            rest = parts[cut + 1:]
+            if isinstance(value, BaseRef) and rest == ["metadata"]:
+                return value.meta_key
+            if isinstance(value, MetaRef) and not rest:
+                return value.key
+            break
+    return None
+
+
+def _describe(project: Project, location: ScriptLocation, revisions: List[Revision],
+              chain: RevisionMap) -> dict:
+    return {
+        "script_location": project.rel(location.folder),
+        "config": project.rel(location.declared_in) if location.declared_in else None,
+        "revisions": [{"id": r.revision, "path": r.path, "line": r.line,
+                       "parents": r.down, "depends_on": r.depends_on,
+                       "branch_labels": r.branch_labels, "ops": len(r.ops),
+                       **({"error": r.error} if r.error else {})} for r in revisions],
+        "heads": [] if chain.broken else list(chain.heads),
+    }
