@@ -6,13 +6,15 @@ from routerlint.rules.migration_cases import CREATE_USERS, project
 RULE = Rule(
     code="RL402",
     name="duplicate-revision-id",
-    severity="warning",
-    summary="Two revision files declare the same id; Alembic silently uses only the later one.",
+    severity="error",
+    summary="Two revision files declare the same id: `alembic upgrade head` fails (the id is two heads).",
     explanation="""\
 Alembic loads revision files in file-name order and keys them by `revision`. A second file
-with the same id replaces the first with only a warning ("Revision x is present more than
-once"): the first file's operations never run, and which one wins depends on file names.
-It usually comes from copying a revision file as a template.
+with the same id replaces the first in the map with only a warning ("Revision x is present
+more than once"), but the file it replaced still counts as a head: `alembic heads` lists the
+id twice and `alembic upgrade head` stops with "Multiple head revisions are present". Had
+it run, the replaced file's operations would never have. It usually comes from copying a
+revision file as a template.
 
 Reported at the `revision =` line of the file Alembic ignores, with the one it uses related.
 

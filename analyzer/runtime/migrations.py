@@ -60,7 +60,8 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
         found.append(DUPLICATE_ID.diagnostic(
             ignored.path, ignored.line, 1,
             f"revision id '{ignored.revision}' is also declared by {kept.path}:{kept.line}; "
-            f"Alembic loads that later file and ignores this one, so its upgrade never runs",
+            "Alembic keeps that later file, yet still counts this one as a head: `alembic "
+            "upgrade head` fails (Multiple head revisions are present)",
             related=[Related(kept.path, kept.line, "the file Alembic uses for this id")],
             symbol=f"{ignored.revision}:{ignored.path}"))
     for rev, missing, line in chain.unknown:
@@ -194,5 +195,5 @@ def _describe(project: Project, location: ScriptLocation, revisions: List[Revisi
                        "parents": r.down, "depends_on": r.depends_on,
                        "branch_labels": r.branch_labels, "ops": len(r.ops),
                        **({"error": r.error} if r.error else {})} for r in revisions],
-        "heads": [] if chain.broken else list(chain.heads),
+        "heads": [] if chain.broken else chain.listed_heads,
     }

@@ -20,8 +20,14 @@ class RevisionMap:
     duplicates: List[Tuple[Revision, Revision]] = field(default_factory=list)  # (ignored, kept)
     unknown: List[Tuple[Revision, str, int]] = field(default_factory=list)  # (rev, id, line)
     cycles: List[List[Revision]] = field(default_factory=list)
-    heads: List[str] = field(default_factory=list)
+    heads: List[str] = field(default_factory=list)  # distinct, of the files Alembic keeps
     bases: List[str] = field(default_factory=list)
+
+    @property
+    def listed_heads(self) -> List[str]:
+        """What `alembic heads` lists: a file ignored for a repeated id is never named as a
+        down_revision (its twin is), so it stays a head, and the id is listed twice."""
+        return self.heads + [ignored.revision for ignored, _ in self.duplicates]
 
     @property
     def broken(self) -> bool:
