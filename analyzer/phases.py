@@ -90,7 +90,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
     diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
-    found, migrations = analyse_migrations(project, modules, sims + sweeps)
+    found, migrations, revision_suppressions = analyse_migrations(project, sims + sweeps)
     diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
@@ -99,7 +99,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
     if project.focus is not None:
         results = [r for r in results if r.path in project.focus]
-    suppressions = suppress.collect(modules)
+    suppressions = {**revision_suppressions, **suppress.collect(modules)}
     diagnostics, suppressed = suppress.apply(reported(diagnostics), suppressions)
     # A silenced root cause does not make its router load: the router keeps a line (RL300).
     remaining = {(d.code, d.path, d.line) for d in diagnostics}

@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import asdict, dataclass, field
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
+
+from routerlint.facts.comments import PATTERN as SUPPRESSION, codes_of
 
 # op.* calls that change no table, column or index the replay tracks (constraints, data).
 _HARMLESS = frozenset({
@@ -54,6 +56,9 @@ class Revision:
     ops: List[Op] = field(default_factory=list)
     upgrade_line: int = 0  # 0: no upgrade() found
     error: Optional[str] = None  # why the file could not be read
+    # line -> codes of its `# noqa` comments: revision files named `2024_..._x.py` are no
+    # modules, so the scanner never reads their comments
+    suppressions: Dict[int, List[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -62,12 +67,13 @@ class Revision:
     def from_json(cls, data: dict) -> "Revision":
         data = dict(data)
         data["ops"] = [Op(**op) for op in data.get("ops", ())]
+        data["suppressions"] = {int(k): v for k, v in data.get("suppressions", {}).items()}
         return cls(**data)
 
 
 def read_revision(source: bytes, rel: str) -> Revision:
     """The revision facts of one file's bytes (`rel`: its project-relative path)."""
-    found = Revision(rel)
+    found = Revision(rel, suppressions=suppressions_of(source))
     try:
         tree = ast.parse(source, filename=rel)
     except (SyntaxError, ValueError) as exc:
@@ -89,6 +95,18 @@ def read_revision(source: bytes, rel: str) -> Revision:
         elif isinstance(stmt, ast.FunctionDef) and stmt.name == "upgrade":
             found.upgrade_line = stmt.lineno
             found.ops = _Reader().body(stmt.body)
+    return found
+
+
+def suppressions_of(source: bytes) -> Dict[int, List[str]]:
+    """line -> codes of the suppression comments on it (as the scanner records them)."""
+    if b"noqa" not in source and b"routerlint:" not in source:
+        return {}
+    found: Dict[int, List[str]] = {}
+    for number, line in enumerate(source.decode("utf-8", "replace").splitlines(), 1):
+        if "#" in line:
+            for match in SUPPRESSION.finditer(line):
+                found.setdefault(number, []).extend(codes_of(match))
     return found
 
 

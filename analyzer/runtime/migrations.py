@@ -26,23 +26,29 @@ from routerlint.runtime.values import BaseRef, MetaRef
 REPLAY_RULES = {"RL404": DUPLICATE, "RL405": MISSING}
 
 
-def analyse(project: Project, modules: Dict[str, Any], sims: Iterable[Any]
-            ) -> Tuple[List[Diagnostic], Optional[List[dict]]]:
-    """(findings, the JSON section) for every Alembic script folder; (.., None) without one."""
+Suppressions = Dict[str, Dict[int, List[str]]]
+
+
+def analyse(project: Project, sims: Iterable[Any]
+            ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
+    """(findings, the JSON section, the revision files' suppression comments) for every
+    Alembic script folder; ([], None, {}) without one."""
     locations = script_locations(project.root, project.excludes)
     if not locations:
-        return [], None
+        return [], None, {}
     sims = list(sims)
     found: List[Diagnostic] = []
     section = []
+    suppressions: Suppressions = {}
     for location in locations:
         revisions = [_read(project, path) for path in revision_files(location)]
+        suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
         chain = build(revisions)
         readable = all(r.revision is not None and r.down_known for r in revisions)
         if readable:  # an id routerlint cannot read could be any parent: say nothing
             found += _judge(project, location, chain, sims)
         section.append(_describe(project, location, revisions, chain))
-    return found, section
+    return found, section, suppressions
 
 
 def _read(project: Project, path) -> Revision:
