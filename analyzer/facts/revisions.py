@@ -191,6 +191,12 @@ def _is_column(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and _callee(node)[1] == "Column"
 
 
+def _is_constraint(node: ast.AST) -> bool:
+    """`sa.PrimaryKeyConstraint(...)`, `sa.Index(...)`: no column of their own. Anything
+    else that is no literal Column (`*columns()`, a variable) leaves the columns unknown."""
+    return isinstance(node, ast.Call) and _callee(node)[1].endswith(("Constraint", "Index"))
+
+
 class _Reader:
     """upgrade()'s statements to ops; `owners` are the names bound to a batch operation."""
 
@@ -233,8 +239,10 @@ class _Reader:
 
         owner = table
         if name == "create_table" and not batch:
-            columns = [a for a in call.args[1:] if _is_column(a)]
-            names = [_column_name(a) for a in columns]
+            names = [_column_name(a) if _is_column(a) else None
+                     for a in call.args[1:] if not _is_constraint(a)]
+            if any(kw.arg is None for kw in call.keywords):  # **options may hold anything
+                names.append(None)
             self.ops.append(Op("create_table", line, table_arg(0, "table_name"),
                                columns=None if None in names else names))
         elif name == "drop_table" and not batch:

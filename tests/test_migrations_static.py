@@ -1,0 +1,223 @@
+"""The pieces of the Alembic reading, one at a time: where script folders are found, what a
+revision file says, Alembic's revision map and the replayed schema. The fixtures
+(test_migrations.py) judge the whole against real Alembic; these pin the edges."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from routerlint.engine import Options, analyze
+from routerlint.facts.revisions import read_env_target, read_revision
+from routerlint.project.migrations import config_files, revision_files, script_locations
+from routerlint.rules.migration_cases import CREATE_USERS, project, revision
+from routerlint.runtime.revision_map import build
+from routerlint.runtime.schema_replay import replay
+
+
+def write(root: Path, files: dict) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def rev(rid, down, *ops, path=None):
+    return read_revision(revision(rid, down, *ops).encode(), path or f"v/{rid}.py")
+
+
+# -- discovery ----------------------------------------------------------------------------
+
+
+def test_script_location_relative_to_the_ini_folder_and_here(tmp_path):
+    write(tmp_path, {"backend/alembic.ini": "[alembic]\nscript_location = db/migrations\n",
+                     "backend/db/migrations/versions/a.py": "",
+                     "ops/alembic.ini": "[alembic]\nscript_location = %(here)s/mig\n",
+                     "ops/mig/env.py": ""})
+    found = {loc.folder for loc in script_locations(tmp_path)}
+    assert found == {(tmp_path / "backend/db/migrations").resolve(),
+                     (tmp_path / "ops/mig").resolve()}
+
+
+def test_version_locations_and_file_order(tmp_path):
+    write(tmp_path, {
+        "alembic.ini": "[alembic]\nscript_location = m\nversion_locations = %(here)s/v1 %(here)s/v2\n",
+        "m/env.py": "", "v1/b.py": "", "v1/a.py": "", "v1/__init__.py": "", "v2/c.py": "",
+        "v1/sub/d.py": ""})
+    (location,) = script_locations(tmp_path)
+    names = [p.name for p in revision_files(location)]
+    assert names == ["a.py", "b.py", "c.py"]  # sorted per folder, no __init__, not recursive
+
+
+def test_pyproject_tool_alembic(tmp_path):
+    write(tmp_path, {"pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/db"\n',
+                     "db/versions/x.py": ""})
+    (location,) = script_locations(tmp_path)
+    assert location.folder == (tmp_path / "db").resolve()
+    assert location.declared_in.name == "pyproject.toml" and location.line == 2
+
+
+def test_layout_fallback_needs_both_assignments(tmp_path):
+    write(tmp_path, {"db/versions/a.py": 'revision = "a"\ndown_revision = None\n',
+                     "other/versions/b.py": 'revision = "b"\n'})
+    assert [loc.folder.name for loc in script_locations(tmp_path)] == ["db"]
+    assert not script_locations(write(tmp_path / "none", {"app/x.py": ""}))
+
+
+def test_config_files_lists_what_verdicts_read(tmp_path):
+    write(tmp_path, project([("a1", None, [CREATE_USERS])], models=None))
+    names = sorted(p.name for p in config_files(tmp_path))
+    assert names == ["00_a1.py", "alembic.ini", "env.py"]
+
+
+# -- one revision file ----------------------------------------------------------------------
+
+
+def test_identifiers_plain_and_annotated():
+    source = textwrap.dedent('''\
+        from typing import Sequence, Union
+        revision: str = "b2"
+        down_revision: Union[str, Sequence[str], None] = ("a1", "x9")
+        branch_labels = ("main",)
+        depends_on = "d0"
+        ''').encode()
+    found = read_revision(source, "v/b2.py")
+    assert (found.revision, found.line, found.down, found.down_line) == ("b2", 2, ["a1", "x9"], 3)
+    assert found.branch_labels == ["main"] and found.depends_on == ["d0"]
+
+
+def test_a_revision_id_that_is_not_a_literal_is_not_guessed():
+    found = read_revision(b'revision = make_id()\ndown_revision = None\n', "v/x.py")
+    assert found.revision is None
+
+
+def test_upgrade_ops_in_order_batch_and_unknown():
+    found = rev("b2", "a1",
+                'op.add_column("users", sa.Column("email", sa.String()), schema="app")',
+                'op.create_index(op.f("ix_users_email"), "users", ["email"])',
+                'with op.batch_alter_table("users") as batch_op:',
+                '    batch_op.alter_column("name", new_column_name="full_name")',
+                '    batch_op.drop_column("legacy")',
+                'op.execute("UPDATE teams SET x = 1")',
+                'bind = op.get_bind()',
+                'helper(op)')
+    assert [(o.kind, o.table, o.column, o.new) for o in found.ops] == [
+        ("add_column", "app.users", "email", None),
+        ("create_index", "users", None, None),
+        ("rename_column", "users", "name", "full_name"),
+        ("drop_column", "users", "legacy", None),
+        ("unknown", None, None, None),
+        ("unknown", None, None, None),
+    ]
+    assert found.ops[1].index == "ix_users_email" and found.ops[1].columns == ["email"]
+    assert found.ops[2].batch and found.ops[4].words == ["set", "teams", "update", "x"]
+    assert found.ops[5].words is None  # a helper: may touch anything
+
+
+def test_env_target_metadata():
+    source = b"from app.db import Base as B\nimport app.extra\ntarget_metadata = [B.metadata, app.extra.meta]\n"
+    target = read_env_target(source)
+    assert target.line == 3
+    assert target.refs == [("app.db", ["Base", "metadata"]), ("app", ["extra", "meta"])]
+    assert read_env_target(b"target_metadata = build()\n").refs is None
+
+
+# -- the revision map ------------------------------------------------------------------------
+
+
+def test_heads_merge_and_depends_on():
+    chain = build([rev("a1", None), rev("b2", "a1"), rev("c3", "a1"), rev("d4", ("b2", "c3")),
+                   rev("e5", None)])
+    assert chain.heads == ["d4", "e5"] and not chain.broken
+    assert [r.revision for r in chain.ancestors_in_order("d4")] == ["a1", "b2", "c3", "d4"]
+
+
+def test_duplicate_ids_later_file_wins_and_stays_listed_as_a_head():
+    first, second = rev("b2", "a1", path="v/1.py"), rev("b2", "a1", path="v/2.py")
+    chain = build([rev("a1", None), first, second])
+    assert chain.by_id["b2"] is second and chain.duplicates == [(first, second)]
+    assert chain.listed_heads == ["b2", "b2"]  # what `alembic heads` prints
+
+
+def test_unknown_parent_and_cycles_break_the_map():
+    chain = build([rev("a1", None), rev("b2", "zz")])
+    assert [(r.revision, missing) for r, missing, _ in chain.unknown] == [("b2", "zz")]
+    loop = build([rev("a1", None), rev("b2", "c3"), rev("c3", "b2"), rev("d4", "d4")])
+    assert sorted(sorted(r.revision for r in cycle) for cycle in loop.cycles) == [
+        ["b2", "c3"], ["d4"]]
+    assert loop.broken
+
+
+# -- the replayed schema ---------------------------------------------------------------------
+
+
+def codes(*revisions):
+    return [(p.code, p.rev.revision, p.op.line) for p in replay(list(revisions))[1]]
+
+
+def test_rename_then_use_the_new_name():
+    assert not codes(rev("a1", None, CREATE_USERS),
+                     rev("b2", "a1", 'op.rename_table("users", "members")',
+                         'op.alter_column("members", "name", new_column_name="full_name")',
+                         'op.drop_column("members", "full_name")'))
+
+
+def test_use_of_the_old_name_after_a_rename_is_missing():
+    found = codes(rev("a1", None, CREATE_USERS),
+                  rev("b2", "a1", 'op.rename_table("users", "members")',
+                      'op.add_column("users", sa.Column("x", sa.String()))'))
+    assert [c for c, _, _ in found] == ["RL405"]
+
+
+def test_literal_sql_blinds_only_the_tables_it_names():
+    found = codes(rev("a1", None, 'op.execute("CREATE TABLE users (id INTEGER)")',
+                      'op.drop_table("teams")'),
+                  rev("b2", "a1", 'op.add_column("users", sa.Column("x", sa.String()))'))
+    assert [(c, r) for c, r, _ in found] == [("RL405", "a1")]  # teams, never users
+
+
+def test_code_of_unknown_effect_blinds_everything_after_it():
+    assert not codes(rev("a1", None, "create_everything(op)"),
+                     rev("b2", "a1", 'op.drop_column("users", "email")'))
+
+
+def test_create_table_with_unknown_columns_judges_the_table_only():
+    found = codes(rev("a1", None, 'op.create_table("users", *columns())'),
+                  rev("b2", "a1", 'op.drop_column("users", "anything")',
+                      'op.create_table("users")'))
+    assert [c for c, _, _ in found] == ["RL404"]
+
+
+# -- the whole run: JSON, cache ----------------------------------------------------------------
+
+
+def _scan(root: Path, cache: bool = False):
+    return analyze(Options(paths=[str(root)], cache=cache, python=sys.executable))
+
+
+def test_json_section_only_with_alembic(tmp_path):
+    from routerlint.reporters.formats import to_json
+
+    plain = write(tmp_path / "plain", {"pyproject.toml": "[project]\nname='p'\n",
+                                       "app/__init__.py": "", "app/x.py": "X = 1\n"})
+    assert "migrations" not in json.loads(to_json(_scan(plain)))
+    mig = write(tmp_path / "mig", project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])]))
+    (section,) = json.loads(to_json(_scan(mig)))["migrations"]
+    assert section["script_location"] == "migrations" and section["config"] == "alembic.ini"
+    assert section["heads"] == ["b2"]
+    assert [(r["id"], r["parents"], r["path"]) for r in section["revisions"]] == [
+        ("a1", [], "migrations/versions/00_a1.py"), ("b2", ["a1"], "migrations/versions/01_b2.py")]
+
+
+def test_report_cache_sees_an_edited_revision(tmp_path):
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])]))
+    assert not [d for d in _scan(root, cache=True).diagnostics if d.code.startswith("RL4")]
+    target = root / "migrations/versions/01_b2.py"
+    target.write_text(target.read_text().replace("down_revision = 'a1'", "down_revision = 'a0'"))
+    assert [d.code for d in _scan(root, cache=True).diagnostics] == ["RL401"]
+    assert [d.code for d in _scan(root, cache=True).diagnostics] == ["RL401"]  # cached
+    (root / "migrations/versions/02_a0.py").write_text(revision("a0", "a1"))
+    assert not [d for d in _scan(root, cache=True).diagnostics if d.code.startswith("RL4")]
