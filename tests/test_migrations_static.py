@@ -11,7 +11,9 @@ from pathlib import Path
 
 from routerlint.engine import Options, analyze
 from routerlint.facts.revisions import read_env_target, read_revision
-from routerlint.project.migrations import config_files, revision_files, script_locations
+from routerlint.project.migrations import (
+    config_files, revision_files, script_locations, unread_files,
+)
 from routerlint.rules.migration_cases import CREATE_USERS, project, revision
 from routerlint.runtime.revision_map import build
 from routerlint.runtime.schema_replay import replay
@@ -158,6 +160,14 @@ def codes(*revisions):
     return [(p.code, p.rev.revision, p.op.line) for p in replay(list(revisions))[1]]
 
 
+def test_index_expressions_are_not_columns():
+    """prefect: `op.create_index("ix", "flow_run", [sa.text("end_time DESC")])`."""
+    assert not codes(rev("a1", None, CREATE_USERS,
+                         'op.create_index("ix_name_desc", "users", [sa.text("name DESC"), "id"])'))
+    assert [c for c, _, _ in codes(rev("a1", None, CREATE_USERS,
+                                       'op.create_index("ix_x", "users", ["nope"])'))] == ["RL405"]
+
+
 def test_rename_then_use_the_new_name():
     assert not codes(rev("a1", None, CREATE_USERS),
                      rev("b2", "a1", 'op.rename_table("users", "members")',
@@ -221,3 +231,26 @@ def test_report_cache_sees_an_edited_revision(tmp_path):
     assert [d.code for d in _scan(root, cache=True).diagnostics] == ["RL401"]  # cached
     (root / "migrations/versions/02_a0.py").write_text(revision("a0", "a1"))
     assert not [d for d in _scan(root, cache=True).diagnostics if d.code.startswith("RL4")]
+
+
+def test_package_resource_script_location_and_recursive_versions(tmp_path):
+    """dstack: year folders with recursive_version_locations; prefect: `pkg:sub:folder`."""
+    write(tmp_path, {
+        "src/pkg/server/alembic.ini": "[alembic]\nscript_location = pkg:server:_migrations\n",
+        "src/pkg/__init__.py": "", "src/pkg/server/_migrations/versions/2024/a.py": "",
+        "svc/alembic.ini": "[alembic]\nscript_location = m\nrecursive_version_locations = true\n",
+        "svc/m/versions/2023/b.py": "", "svc/m/versions/2024/c.py": ""})
+    found = {loc.folder: loc for loc in script_locations(tmp_path, roots=[tmp_path / "src"])}
+    prefect_like = found[(tmp_path / "src/pkg/server/_migrations").resolve()]
+    dstack_like = found[(tmp_path / "svc/m").resolve()]
+    assert [p.name for p in revision_files(dstack_like)] == ["b.py", "c.py"]
+    assert not revision_files(prefect_like) and unread_files(prefect_like)
+    assert not unread_files(dstack_like)
+
+
+def test_no_model_table_is_judged_when_the_chain_that_runs_is_unknown(tmp_path):
+    teams = 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))'
+    root = write(tmp_path, project([("a1", None, [teams])]))
+    assert [d.code for d in _scan(root).diagnostics] == ["RL406"]  # users: no revision
+    write(root, {"migrations/versions/postgresql/b2.py": revision("b2", "a1", CREATE_USERS)})
+    assert not _scan(root).diagnostics  # versions picked in code (prefect): not judged

@@ -36,7 +36,8 @@ class Op:
     table: Optional[str] = None  # None: not a literal
     column: Optional[str] = None
     new: Optional[str] = None  # rename target (table or column)
-    columns: Optional[List[str]] = None  # create_table / create_index; None: not all literal
+    columns: Optional[List[str]] = None  # create_table: None when not all literal;
+    # create_index: the plain-string column names (expressions left out)
     index: Optional[str] = None
     words: Optional[List[str]] = None  # unknown op: words of its literal SQL; None: anything
     batch: bool = False  # inside `with op.batch_alter_table(...)`
@@ -271,8 +272,9 @@ class _Reader:
             columns = _arg(call, 1 if batch else 2, "columns")
             names = None
             if isinstance(columns, (ast.List, ast.Tuple)):
-                names = [_text(c) for c in columns.elts]
-                names = None if None in names else names
+                # plain strings name columns; `sa.text("end_time DESC")` is an expression
+                names = [c.value for c in columns.elts
+                         if isinstance(c, ast.Constant) and isinstance(c.value, str)]
             self.ops.append(Op("create_index", line,
                                owner or table_arg(1, "table_name"),
                                index=_text(_arg(call, 0, "index_name")), columns=names,

@@ -15,11 +15,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from routerlint.project.discover import DEFAULT_EXCLUDES
 
-_DEPTH = 3  # alembic.ini at the root or up to two folders down (backend/alembic.ini)
+_DEPTH = 6  # alembic.ini up to five folders down (prefect/server/database/alembic.ini)
 _REVISION = re.compile(rb"^\s*revision\b[^=\n]*=", re.M)
 _DOWN = re.compile(rb"^\s*down_revision\b[^=\n]*=", re.M)
 # Alembic's own filter (script/base.py `_only_source_rev_file`): no __init__, no emacs locks.
@@ -39,16 +39,18 @@ class ScriptLocation:
         return self.folder / "env.py"
 
 
-def script_locations(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES
-                     ) -> List[ScriptLocation]:
-    """Every Alembic script folder of the project, each once, in a stable order."""
+def script_locations(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES,
+                     roots: Sequence[Path] = ()) -> List[ScriptLocation]:
+    """Every Alembic script folder of the project, each once, in a stable order. `roots`
+    (the source roots) resolve a `package:folder` script_location."""
     skip = set(excludes)
     found: List[ScriptLocation] = []
+    roots = list(roots) or [root]
     for ini in _config_files(root, "alembic.ini", skip):
-        found.extend(_from_ini(ini))
+        found.extend(_from_ini(ini, roots))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        found.extend(_from_pyproject(pyproject))
+        found.extend(_from_pyproject(pyproject, roots))
     if not found:
         found = [_by_layout(folder) for folder in _versions_folders(root, skip)]
     unique, seen = [], set()
@@ -74,10 +76,24 @@ def revision_files(location: ScriptLocation) -> List[Path]:
     return files
 
 
-def config_files(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> List[Path]:
-    """The files a script location's verdicts depend on besides the revisions (report cache)."""
+def unread_files(location: ScriptLocation) -> bool:
+    """Whether a version folder holds .py files in subfolders Alembic is not told to read
+    (prefect picks `versions/postgresql` or `versions/sqlite` in code): then the chain
+    routerlint sees is not the one that runs, and no model table is judged."""
+    if location.recursive:
+        return False
+    for folder in location.versions:
+        if folder.is_dir() and any(p.suffix == ".py" for sub in folder.iterdir() if sub.is_dir()
+                                   and sub.name != "__pycache__" for p in sub.rglob("*.py")):
+            return True
+    return False
+
+
+def config_files(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES,
+                 roots: Sequence[Path] = ()) -> List[Path]:
+    """The files Alembic verdicts read: configs, env.py and revisions (report cache)."""
     files = list(_config_files(root, "alembic.ini", set(excludes)))
-    for location in script_locations(root, excludes):
+    for location in script_locations(root, excludes, roots):
         files.append(location.env_py)
         files.extend(revision_files(location))
     return files
@@ -103,6 +119,19 @@ def _expand(value: str, here: Path) -> Path:
     return (path if path.is_absolute() else here / path).resolve()
 
 
+def _script_folder(value: str, here: Path, roots: Sequence[Path]) -> Optional[Path]:
+    """script_location as Alembic resolves it: a path, or `package:sub:folder` (a package
+    resource: the package's folder, here found in the source roots, joined with the rest)."""
+    if ":" in value and "%(here)s" not in value and not os.path.isabs(value):
+        package, *rest = value.split(":")
+        for folder in roots:
+            base = folder.joinpath(*package.split("."))
+            if base.is_dir():
+                return base.joinpath(*rest).resolve()
+        return None
+    return _expand(value, here)
+
+
 def _split(value: str, separator: Optional[str]) -> List[str]:
     """version_locations: split as Alembic does (path_separator, else spaces/commas)."""
     if separator in (None, "", "space"):
@@ -121,7 +150,7 @@ def _location(folder: Path, here: Path, versions: Optional[str], separator: Opti
     return ScriptLocation(folder, folders, declared_in, line, recursive)
 
 
-def _from_ini(ini: Path) -> List[ScriptLocation]:
+def _from_ini(ini: Path, roots: Sequence[Path]) -> List[ScriptLocation]:
     parser = configparser.RawConfigParser()
     try:
         text = ini.read_text(encoding="utf-8")
@@ -131,17 +160,17 @@ def _from_ini(ini: Path) -> List[ScriptLocation]:
     if not parser.has_option("alembic", "script_location"):
         return []
     section = dict(parser.items("alembic"))
-    location = section["script_location"]
-    if ":" in location and not os.path.isabs(location) and "%(here)s" not in location:
-        return []  # `package:folder`, a package resource: not read yet
     here = ini.parent.resolve()
+    folder = _script_folder(section["script_location"], here, roots)
+    if folder is None:
+        return []
     recursive = section.get("recursive_version_locations", "").lower() in ("true", "1", "yes")
-    return [_location(_expand(location, here), here, section.get("version_locations"),
+    return [_location(folder, here, section.get("version_locations"),
                       section.get("path_separator"), recursive, ini,
                       _line_of(text, "script_location"))]
 
 
-def _from_pyproject(pyproject: Path) -> List[ScriptLocation]:
+def _from_pyproject(pyproject: Path, roots: Sequence[Path]) -> List[ScriptLocation]:
     try:
         import tomllib
     except ImportError:  # Python < 3.11
@@ -155,10 +184,13 @@ def _from_pyproject(pyproject: Path) -> List[ScriptLocation]:
     if not isinstance(location, str):
         return []
     here = pyproject.parent.resolve()
+    folder = _script_folder(location, here, roots)
+    if folder is None:
+        return []
     versions = table.get("version_locations")
     if isinstance(versions, list):
         versions = " ".join(str(v) for v in versions)
-    return [_location(_expand(location, here), here, versions, None,
+    return [_location(folder, here, versions, None,
                       bool(table.get("recursive_version_locations")), pyproject,
                       _line_of(text, "script_location"))]
 

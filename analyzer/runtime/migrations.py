@@ -10,7 +10,9 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from routerlint.facts.revisions import Revision, read_env_target, read_revision
 from routerlint.project.discover import Project
-from routerlint.project.migrations import ScriptLocation, revision_files, script_locations
+from routerlint.project.migrations import (
+    ScriptLocation, revision_files, script_locations, unread_files,
+)
 from routerlint.results import Diagnostic, Related
 from routerlint.rules.rl400_multiple_heads import RULE as MULTIPLE_HEADS
 from routerlint.rules.rl401_unknown_down_revision import RULE as UNKNOWN_DOWN
@@ -33,7 +35,7 @@ def analyse(project: Project, sims: Iterable[Any]
             ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
     """(findings, the JSON section, the revision files' suppression comments) for every
     Alembic script folder; ([], None, {}) without one."""
-    locations = script_locations(project.root, project.excludes)
+    locations = script_locations(project.root, project.excludes, project.source_roots)
     if not locations:
         return [], None, {}
     sims = list(sims)
@@ -112,7 +114,8 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
                 problem.rev.path, problem.op.line, 1, problem.message,
                 related=[Related(p, line, note) for p, line, note in problem.related],
                 symbol=problem.symbol))
-    found += _not_migrated(project, location, schemas, sims)
+    if chain.files and not unread_files(location):  # else the chain that runs is unknown
+        found += _not_migrated(project, location, schemas, sims)
     return found
 
 
