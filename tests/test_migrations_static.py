@@ -103,7 +103,7 @@ def test_upgrade_ops_in_order_batch_and_unknown():
                 'with op.batch_alter_table("users") as batch_op:',
                 '    batch_op.alter_column("name", new_column_name="full_name")',
                 '    batch_op.drop_column("legacy")',
-                'op.execute("UPDATE teams SET x = 1")',
+                'op.execute("ALTER TABLE teams ADD x INT")',
                 'bind = op.get_bind()',
                 'helper(op)')
     assert [(o.kind, o.table, o.column, o.new) for o in found.ops] == [
@@ -115,7 +115,7 @@ def test_upgrade_ops_in_order_batch_and_unknown():
         ("unknown", None, None, None),
     ]
     assert found.ops[1].index == "ix_users_email" and found.ops[1].columns == ["email"]
-    assert found.ops[2].batch and found.ops[4].words == ["set", "teams", "update", "x"]
+    assert found.ops[2].batch and found.ops[4].words == ["add", "alter", "int", "table", "teams", "x"]
     assert found.ops[5].words is None  # a helper: may touch anything
 
 
@@ -187,6 +187,19 @@ def test_literal_sql_blinds_only_the_tables_it_names():
                       'op.drop_table("teams")'),
                   rev("b2", "a1", 'op.add_column("users", sa.Column("x", sa.String()))'))
     assert [(c, r) for c, r, _ in found] == [("RL405", "a1")]  # teams, never users
+
+
+def test_data_changes_leave_the_schema_known():
+    """Row updates (literal DML, SQLAlchemy update/insert constructs, a bind's execute)
+    and enum types change no table; DDL in an autocommit block is read as usual."""
+    found = rev("a1", None, 'op.execute("UPDATE users SET name = \'x\'")',
+                "op.execute(sa.update(users).where(users.c.id == 1).values(name='y'))",
+                'op.get_bind().execute(sa.text("DELETE FROM users"))',
+                'sa.Enum("a", "b", name="kind").create(op.get_bind(), checkfirst=True)',
+                "with op.get_context().autocommit_block():",
+                '    op.drop_table("users")')
+    assert [o.kind for o in found.ops] == ["drop_table"]
+    assert [o.kind for o in rev("a1", None, "op.execute(build_sql())").ops] == ["unknown"]
 
 
 def test_code_of_unknown_effect_blinds_everything_after_it():

@@ -24,7 +24,12 @@ _HARMLESS = frozenset({
     "drop_constraint", "create_unique_constraint", "create_primary_key",
     "create_check_constraint", "create_exclude_constraint", "create_table_comment",
     "drop_table_comment", "invoke", "implementation_for",
+    "sync_enum_values",  # alembic-postgresql-enum: enum types only
 })
+_DDL_WORDS = frozenset({"create", "alter", "drop", "rename"})
+# SQLAlchemy constructs: DML ones change rows, never the schema; the DDL ones are named so.
+_DML_CALLS = frozenset({"update", "insert", "delete", "select"})
+_TYPE_CALLS = frozenset({"Enum", "ENUM", "Sequence"})  # `sa.Enum(...).create(bind)`: types
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -222,13 +227,38 @@ class _Reader:
             if owner == "op":
                 self.op(stmt.value, name)
                 return
+            if name == "execute" and stmt.value.args:  # op.get_bind().execute(sql)
+                self.execute(stmt.value.args[0], stmt.lineno)
+                return
+            if _creates_type(stmt.value):
+                return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and not any(
                 isinstance(node, ast.Call) and not _harmless_call(node)
                 for node in ast.walk(stmt)):
             return  # `users = sa.table("users", ...)`, `bind = op.get_bind()`
-        if isinstance(stmt, ast.With) and self.batch(stmt):
+        if isinstance(stmt, ast.With) and (self.batch(stmt) or self.autocommit(stmt)):
             return
         self.unknown(stmt.lineno)
+
+    def execute(self, sql: Optional[ast.AST], line: int) -> None:
+        """SQL of unknown effect, unless it can only change rows: literal SQL without DDL
+        words, or a SQLAlchemy update/insert/delete/select construct."""
+        text = _text(sql)
+        if text is not None:
+            words = sorted({w.lower() for w in _WORD.findall(text)})
+            if not _DDL_WORDS & set(words):
+                return
+            self.unknown(line, words)
+        elif not _dml(sql):
+            self.unknown(line)
+
+    def autocommit(self, stmt: ast.With) -> bool:
+        """`with op.get_context().autocommit_block():` runs its body as is."""
+        call = stmt.items[0].context_expr if len(stmt.items) == 1 else None
+        if not (isinstance(call, ast.Call) and _callee(call)[1] == "autocommit_block"):
+            return False
+        self.body(stmt.body)
+        return True
 
     def op(self, call: ast.Call, name: str, table: Optional[str] = None,
            batch: bool = False) -> None:
@@ -283,9 +313,7 @@ class _Reader:
             self.ops.append(Op("drop_index", line, owner or table_arg(1, "table_name"),
                                index=_text(_arg(call, 0, "index_name")), batch=batch))
         elif name == "execute":
-            sql = _text(_arg(call, 0, "sqltext"))
-            self.unknown(line, sorted({w.lower() for w in _WORD.findall(sql)})
-                         if sql is not None else None)
+            self.execute(_arg(call, 0, "sqltext"), line)
         elif name in _HARMLESS:
             return
         else:
@@ -315,6 +343,33 @@ class _Reader:
             else:
                 self.unknown(inner.lineno)
         return True
+
+
+def _chain(node: Optional[ast.AST]) -> List[str]:
+    """Callee names along a method chain: `sa.update(t).where(x).values(y)` ->
+    ["values", "where", "update"]."""
+    names = []
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            names.append(_callee(node)[1])
+            node = node.func.value if isinstance(node.func, ast.Attribute) else None
+        else:
+            node = node.value
+    return names
+
+
+def _dml(node: Optional[ast.AST]) -> bool:
+    """A SQLAlchemy DML construct (`sa.update(t).values(...)`, `users.insert()`)."""
+    names = _chain(node)
+    return bool(names) and names[-1] in _DML_CALLS | {"table"} and any(
+        n in _DML_CALLS for n in names) and not any(
+        n.startswith(("Create", "Drop", "Alter", "DDL")) for n in names)
+
+
+def _creates_type(call: ast.Call) -> bool:
+    """`sa.Enum(...).create(op.get_bind())`, `postgresql.ENUM(...).drop(...)`."""
+    names = _chain(call)
+    return len(names) == 2 and names[0] in ("create", "drop") and names[1] in _TYPE_CALLS
 
 
 def _harmless_call(call: ast.Call) -> bool:
