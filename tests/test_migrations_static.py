@@ -267,3 +267,25 @@ def test_no_model_table_is_judged_when_the_chain_that_runs_is_unknown(tmp_path):
     assert [d.code for d in _scan(root).diagnostics] == ["RL406"]  # users: no revision
     write(root, {"migrations/versions/postgresql/b2.py": revision("b2", "a1", CREATE_USERS)})
     assert not _scan(root).diagnostics  # versions picked in code (prefect): not judged
+
+
+def test_cached_revision_facts_equal_fresh_ones(tmp_path, monkeypatch):
+    import routerlint.runtime.migrations as migrations
+    from routerlint.facts.cache import Cache
+    from routerlint.project.discover import discover
+    from routerlint.runtime.migrations import analyse
+
+    root = write(tmp_path, project([
+        ("a1", None, [CREATE_USERS]), ("b2", "a1", ['op.drop_column("users", "nope")  # noqa: RL405']),
+        ("c3", "a1", ['op.execute("ALTER TABLE users ADD x INT")'])], models=None))
+    found = discover([str(root)])
+    cache = Cache(found.root, (3, 11))
+    fresh = analyse(found, [])
+    first = analyse(found, [], cache)
+    monkeypatch.setattr(migrations, "read_revision", lambda *a: 1 / 0)  # hits only now
+    second = analyse(found, [], cache)
+    assert list((root / ".routerlint_cache").rglob("*.json"))
+    for run in (first, second):
+        assert run[1] == fresh[1] and run[2] == fresh[2] == {"migrations/versions/01_b2.py": {12: ["RL405"]}}
+        assert [(d.code, d.path, d.line, d.message) for d in run[0]] == [
+            (d.code, d.path, d.line, d.message) for d in fresh[0]]

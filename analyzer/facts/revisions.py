@@ -30,6 +30,7 @@ _DDL_WORDS = frozenset({"create", "alter", "drop", "rename"})
 # SQLAlchemy constructs: DML ones change rows, never the schema; the DDL ones are named so.
 _DML_CALLS = frozenset({"update", "insert", "delete", "select"})
 _TYPE_CALLS = frozenset({"Enum", "ENUM", "Sequence"})  # `sa.Enum(...).create(bind)`: types
+REVISION_FORMAT = 1  # bump when Revision's JSON layout or what it reads changes (cache key)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from routerlint.facts.revisions import Revision, read_env_target, read_revision
+from routerlint.facts.cache import Cache, digest
+from routerlint.facts.revisions import REVISION_FORMAT, Revision, read_env_target, read_revision
 from routerlint.project.discover import Project
 from routerlint.project.migrations import (
     ScriptLocation, revision_files, script_locations, unread_files,
@@ -31,10 +32,11 @@ REPLAY_RULES = {"RL404": DUPLICATE, "RL405": MISSING}
 Suppressions = Dict[str, Dict[int, List[str]]]
 
 
-def analyse(project: Project, sims: Iterable[Any]
+def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
             ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
     """(findings, the JSON section, the revision files' suppression comments) for every
-    Alembic script folder; ([], None, {}) without one."""
+    Alembic script folder; ([], None, {}) without one. Revision facts are cached by content
+    (and path) beside the files' facts: a long chain is parsed once."""
     locations = script_locations(project.root, project.excludes, project.source_roots)
     if not locations:
         return [], None, {}
@@ -43,7 +45,7 @@ def analyse(project: Project, sims: Iterable[Any]
     section = []
     suppressions: Suppressions = {}
     for location in locations:
-        revisions = [_read(project, path) for path in revision_files(location)]
+        revisions = [_read(project, path, cache) for path in revision_files(location)]
         suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
         chain = build(revisions)
         readable = all(r.revision is not None and r.down_known for r in revisions)
@@ -53,12 +55,25 @@ def analyse(project: Project, sims: Iterable[Any]
     return found, section, suppressions
 
 
-def _read(project: Project, path) -> Revision:
+def _read(project: Project, path, cache: Optional[Cache]) -> Revision:
     rel = project.rel(path)
     try:
-        return read_revision(path.read_bytes(), rel)
+        data = path.read_bytes()
     except OSError as exc:
         return Revision(rel, error=f"unreadable: {exc}")
+    if cache is None:
+        return read_revision(data, rel)
+    key = digest(b"alembic-revision\0%d\0%s\0%s" % (REVISION_FORMAT, rel.encode(), data))
+    raw = cache.read(key)
+    stored = cache.decode(key, raw) if raw is not None else None
+    if stored is not None:
+        try:
+            return Revision.from_json(stored)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # foreign or corrupt: read again
+    found = read_revision(data, rel)
+    cache.put(key, found.to_json())
+    return found
 
 
 def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
