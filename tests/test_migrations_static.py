@@ -289,3 +289,32 @@ def test_cached_revision_facts_equal_fresh_ones(tmp_path, monkeypatch):
         assert run[1] == fresh[1] and run[2] == fresh[2] == {"migrations/versions/01_b2.py": {12: ["RL405"]}}
         assert [(d.code, d.path, d.line, d.message) for d in run[0]] == [
             (d.code, d.path, d.line, d.message) for d in fresh[0]]
+
+
+def test_model_tables_against_every_script_folder(tmp_path):
+    """Two databases, two Alembic folders, env.py targets unknown: a table one folder
+    creates is migrated; only a table neither creates is reported, once."""
+    teams = 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))'
+    files = project([("a1", None, [CREATE_USERS])])
+    files.update({"other/alembic.ini": "[alembic]\nscript_location = m\n", "other/m/env.py": "",
+                  "other/m/versions/t1.py": revision("t1", None, teams)})
+    user = files["app/models.py"].split("\n\n\n")[-1]
+    files["app/models.py"] += "\n\n" + "\n\n".join(
+        user.replace("User", cls).replace('"users"', f'"{table}"')
+        for cls, table in (("Team", "teams"), ("Audit", "audit")))
+    root = write(tmp_path, files)
+    found = [d for d in _scan(root).diagnostics if d.code == "RL406"]
+    line = files["app/models.py"].splitlines().index("class Audit(Base):") + 1
+    assert [(d.symbol, d.line) for d in found] == [("audit", line)]
+    assert "migrations/, other/m/" in found[0].message
+
+
+def test_models_of_tests_and_filtered_envs_are_not_judged(tmp_path):
+    files = project([("a1", None, [CREATE_USERS])])
+    files["tests/test_tmp.py"] = files["app/models.py"].replace('"users"', '"scratch"')
+    root = write(tmp_path, files)
+    assert not [d for d in _scan(root).diagnostics if d.code == "RL406"]
+    write(root, {"app/models.py": files["app/models.py"].replace('"users"', '"members"')})
+    assert [d.symbol for d in _scan(root).diagnostics if d.code == "RL406"] == ["members"]
+    write(root, {"migrations/env.py": "def include_object(*a):\n    return True\n"})
+    assert not [d for d in _scan(root).diagnostics if d.code == "RL406"]

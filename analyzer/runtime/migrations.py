@@ -44,15 +44,40 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     found: List[Diagnostic] = []
     section = []
     suppressions: Suppressions = {}
+    judged: List[Judged] = []
     for location in locations:
         revisions = [_read(project, path, cache) for path in revision_files(location)]
         suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
         chain = build(revisions)
-        readable = all(r.revision is not None and r.down_known for r in revisions)
-        if readable:  # an id routerlint cannot read could be any parent: say nothing
-            found += _judge(project, location, chain, sims)
+        schemas = None
+        if all(r.revision is not None and r.down_known for r in revisions):
+            # (an id routerlint cannot read could be any parent: else say nothing)
+            more, schemas = _judge(project, location, chain)
+            found += more
+        if not _models_judgeable(location, chain):
+            schemas = None
+        judged.append((location, schemas) + _target_metadata(location, sims))
         section.append(_describe(project, location, revisions, chain))
-    return found, section, suppressions
+    return found + _not_migrated(project, judged, sims), section, suppressions
+
+
+# (location, the schema at each head or None when unknown, env.py's MetaData keys or None,
+# the target_metadata line)
+Judged = Tuple[ScriptLocation, Optional[List[Schema]], Optional[Set[str]], int]
+
+
+def _models_judgeable(location: ScriptLocation, chain: RevisionMap) -> bool:
+    """Whether the chain routerlint read is the one that runs and decides every table:
+    not without revisions, not with version subfolders Alembic is not told to read
+    (prefect picks one in code), not when env.py filters tables (`include_object`,
+    `include_name`: compare_metadata then ignores some by design)."""
+    if not chain.files or chain.broken or unread_files(location):
+        return False
+    try:
+        env = location.env_py.read_bytes()
+    except OSError:
+        return True
+    return b"include_object" not in env and b"include_name" not in env
 
 
 def _read(project: Project, path, cache: Optional[Cache]) -> Revision:
@@ -76,8 +101,8 @@ def _read(project: Project, path, cache: Optional[Cache]) -> Revision:
     return found
 
 
-def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
-           sims: List[Any]) -> List[Diagnostic]:
+def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
+           ) -> Tuple[List[Diagnostic], List[Schema]]:
     found = []
     for ignored, kept in chain.duplicates:
         found.append(DUPLICATE_ID.diagnostic(
@@ -104,7 +129,7 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
                 related=[Related(o.path, o.down_line or o.line, f"revision {o.revision}")
                          for o in cycle if o is not rev], symbol=rev.revision))
     if chain.broken:
-        return found  # Alembic builds no map: nothing runs, nothing more to say
+        return found, []  # Alembic builds no map: nothing runs, nothing more to say
     if len(chain.heads) > 1:
         heads = ", ".join(chain.heads)
         for head in chain.heads:
@@ -129,43 +154,51 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap,
                 problem.rev.path, problem.op.line, 1, problem.message,
                 related=[Related(p, line, note) for p, line, note in problem.related],
                 symbol=problem.symbol))
-    if chain.files and not unread_files(location):  # else the chain that runs is unknown
-        found += _not_migrated(project, location, schemas, sims)
-    return found
+    return found, schemas
 
 
-def _not_migrated(project: Project, location: ScriptLocation, schemas: List[Schema],
-                  sims: List[Any]) -> List[Diagnostic]:
-    """RL406: model tables (of env.py's target_metadata when known) no head's schema has."""
-    if any(schema.blind_all for schema in schemas):
-        return []
-    metas, target_line = _target_metadata(location, sims)
+def _not_migrated(project: Project, judged: List[Judged], sims: List[Any]
+                  ) -> List[Diagnostic]:
+    """RL406: model tables no script folder creates. A table counts for the folders whose
+    env.py targets its MetaData (every folder when that is unknown); it is migrated when
+    any of them creates it, and not judged when one of them cannot be judged. Tables that
+    only tests register are left out."""
     tables: Dict[Tuple[str, Optional[str], str], Any] = {}
     for sim in sims:
         for key, table in getattr(sim, "tables", {}).items():
             tables.setdefault(key, table)
-    if metas is not None:
-        related = Related(project.rel(location.env_py), target_line,
-                          "env.py hands Alembic this MetaData")
-    else:
-        related = Related(project.rel(location.declared_in or location.env_py),
-                          location.line or 1, "the Alembic script folder")
     found = []
     for (meta, schema_name, name), table in sorted(tables.items(), key=lambda kv: (
             kv[1].path, kv[1].line)):
-        if metas is not None and meta not in metas:
+        if _is_test(table.path):
             continue
         qualified = f"{schema_name}.{name}" if schema_name else name
-        if any(qualified in s.tables or not s.knows(qualified) for s in schemas):
+        targets = [j for j in judged if j[2] is None or meta in j[2]]
+        if not targets or any(schemas is None or any(
+                qualified in s.tables or not s.knows(qualified) for s in schemas)
+                for _, schemas, _, _ in targets):
             continue
+        location, _, metas, target_line = targets[0]
+        if metas is not None:
+            related = Related(project.rel(location.env_py), target_line,
+                              "env.py hands Alembic this MetaData")
+        else:
+            related = Related(project.rel(location.declared_in or location.env_py),
+                              location.line or 1, "the Alembic script folder")
+        folders = ", ".join(f"{project.rel(j[0].folder)}/" for j in targets)
         found.append(NOT_MIGRATED.diagnostic(
             table.path, table.line, 1,
-            f"table '{qualified}' ({table.owner}) is created by no revision in "
-            f"{project.rel(location.folder)}/: after `alembic upgrade head` every query on it "
-            f"fails (relation \"{qualified}\" does not exist)",
-            related=[related],
-            symbol=qualified))
+            f"table '{qualified}' ({table.owner}) is created by no revision in {folders}: "
+            f"after `alembic upgrade head` every query on it fails (relation "
+            f"\"{qualified}\" does not exist)", related=[related], symbol=qualified))
     return found
+
+
+def _is_test(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(part in ("tests", "test") for part in parts[:-1]))
 
 
 def _target_metadata(location: ScriptLocation, sims: List[Any]
