@@ -30,6 +30,7 @@ uses for it):
 | CycleDetected "... is detected in revisions (a, b)" | RL403 | `down_revision =` of each named revision |
 | "duplicate column name", "already exists" (sqlite) | RL404 | the revision line in the traceback |
 | "no such table", "no such column" (sqlite) | RL405 | the revision line in the traceback |
+| KeyError raised in alembic/operations/batch.py (a batch op on a missing column) | RL405 | the revision line in the traceback: the `with` of the batch |
 
 Only to turn Alembic's revision ids into lines does the oracle read the revision files
 itself (a regex for the `revision =` / `down_revision =` lines of the file Alembic loaded).
@@ -122,6 +123,15 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
     return {"fails": "UNKNOWN", "exc": text, "at": []}
 
 
+def _raised_in(exc: BaseException, suffix: str) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.replace(os.sep, "/").endswith(suffix):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _db_failure(exc: BaseException, fixture: Path) -> dict:
     text = f"{type(exc).__name__}: {exc}"
     message = str(exc).lower()
@@ -130,6 +140,8 @@ def _db_failure(exc: BaseException, fixture: Path) -> dict:
         code = "RL404"
     elif "no such table" in message or "no such column" in message:
         code = "RL405"
+    elif isinstance(exc, KeyError) and _raised_in(exc, "alembic/operations/batch.py"):
+        code = "RL405"  # a batch op names a column the table it recreates does not have
     return {"fails": code, "exc": text.splitlines()[0], "at": _frame_at(fixture, exc)}
 
 

@@ -115,7 +115,7 @@ def test_upgrade_ops_in_order_batch_and_unknown():
         ("unknown", None, None, None),
     ]
     assert found.ops[1].index == "ix_users_email" and found.ops[1].columns == ["email"]
-    assert found.ops[2].batch and found.ops[4].words == ["add", "alter", "int", "table", "teams", "x"]
+    assert found.ops[2].block == found.ops[2].line - 1 and found.ops[4].words == ["add", "alter", "int", "table", "teams", "x"]
     assert found.ops[5].words is None  # a helper: may touch anything
 
 

@@ -30,7 +30,7 @@ _DDL_WORDS = frozenset({"create", "alter", "drop", "rename"})
 # SQLAlchemy constructs: DML ones change rows, never the schema; the DDL ones are named so.
 _DML_CALLS = frozenset({"update", "insert", "delete", "select"})
 _TYPE_CALLS = frozenset({"Enum", "ENUM", "Sequence"})  # `sa.Enum(...).create(bind)`: types
-REVISION_FORMAT = 1  # bump when Revision's JSON layout or what it reads changes (cache key)
+REVISION_FORMAT = 2  # bump when Revision's JSON layout or what it reads changes (cache key)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -46,7 +46,8 @@ class Op:
     # create_index: the plain-string column names (expressions left out)
     index: Optional[str] = None
     words: Optional[List[str]] = None  # unknown op: words of its literal SQL; None: anything
-    batch: bool = False  # inside `with op.batch_alter_table(...)`
+    block: int = 0  # batch ops: line of their `with op.batch_alter_table(...)` (they run,
+    # and fail, when that block ends); 0 for plain ops
 
 
 @dataclass
@@ -262,8 +263,8 @@ class _Reader:
         return True
 
     def op(self, call: ast.Call, name: str, table: Optional[str] = None,
-           batch: bool = False) -> None:
-        line = call.lineno
+           block: int = 0) -> None:
+        line, batch = call.lineno, bool(block)
         shift = 1 if table is None else 0  # a batch op has no table argument
 
         def table_arg(index: int, keyword: str) -> Optional[str]:
@@ -286,19 +287,19 @@ class _Reader:
             column = _arg(call, shift, "column")
             self.ops.append(Op("add_column", line, owner or table_arg(0, "table_name"),
                                column=_column_name(column) if column is not None else None,
-                               batch=batch))
+                               block=block))
         elif name == "drop_column":
             self.ops.append(Op("drop_column", line, owner or table_arg(0, "table_name"),
-                               column=_text(_arg(call, shift, "column_name")), batch=batch))
+                               column=_text(_arg(call, shift, "column_name")), block=block))
         elif name == "alter_column":
             new = _arg(call, 99, "new_column_name")
             column = _text(_arg(call, shift, "column_name"))
             if new is None:  # type / nullable / default changes: the column must exist
                 self.ops.append(Op("alter_column", line, owner or table_arg(0, "table_name"),
-                                   column=column, batch=batch))
+                                   column=column, block=block))
             else:
                 self.ops.append(Op("rename_column", line, owner or table_arg(0, "table_name"),
-                                   column=column, new=_text(new), batch=batch))
+                                   column=column, new=_text(new), block=block))
         elif name == "create_index":
             columns = _arg(call, 1 if batch else 2, "columns")
             names = None
@@ -309,10 +310,10 @@ class _Reader:
             self.ops.append(Op("create_index", line,
                                owner or table_arg(1, "table_name"),
                                index=_text(_arg(call, 0, "index_name")), columns=names,
-                               batch=batch))
+                               block=block))
         elif name == "drop_index":
             self.ops.append(Op("drop_index", line, owner or table_arg(1, "table_name"),
-                               index=_text(_arg(call, 0, "index_name")), batch=batch))
+                               index=_text(_arg(call, 0, "index_name")), block=block))
         elif name == "execute":
             self.execute(_arg(call, 0, "sqltext"), line)
         elif name in _HARMLESS:
@@ -337,7 +338,7 @@ class _Reader:
                 if table is None:
                     self.unknown(inner.lineno)
                 else:
-                    self.op(inner.value, _callee(inner.value)[1], table, batch=True)
+                    self.op(inner.value, _callee(inner.value)[1], table, block=stmt.lineno)
             elif isinstance(inner, ast.Pass) or (isinstance(inner, ast.Expr) and isinstance(
                     inner.value, ast.Constant)):
                 continue

@@ -150,9 +150,14 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
             if key in seen:
                 continue
             seen.add(key)
+            op, related = problem.op, [Related(p, n, note) for p, n, note in problem.related]
+            message = problem.message
+            if op.block:  # Alembic runs a batch, and fails, where its `with` block ends
+                message += (f"; batch_alter_table runs it when the block that starts here "
+                            f"ends (the operation: line {op.line})")
+                related.insert(0, Related(problem.rev.path, op.line, "the batch operation"))
             found.append(REPLAY_RULES[problem.code].diagnostic(
-                problem.rev.path, problem.op.line, 1, problem.message,
-                related=[Related(p, line, note) for p, line, note in problem.related],
+                problem.rev.path, op.block or op.line, 1, message, related=related,
                 symbol=problem.symbol))
     return found, schemas
 
