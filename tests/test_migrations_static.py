@@ -10,7 +10,8 @@ import textwrap
 from pathlib import Path
 
 from routerlint.engine import Options, analyze
-from routerlint.facts.revisions import read_env_target, read_revision
+from routerlint.facts.alembic_env import read_env_target
+from routerlint.facts.revisions import read_revision
 from routerlint.project.migrations import (
     config_files, revision_files, script_locations, unread_files,
 )

@@ -88,7 +88,7 @@ def read_revision(source: bytes, rel: str) -> Revision:
         found.error = f"does not parse: {exc}"
         return found
     for stmt in tree.body:
-        target, value = _assignment(stmt)
+        target, value = assignment(stmt)
         if target == "revision":
             found.revision = value if isinstance(value, str) else None
             found.line = stmt.lineno
@@ -118,7 +118,7 @@ def suppressions_of(source: bytes) -> Dict[int, List[str]]:
     return found
 
 
-def _assignment(stmt: ast.stmt) -> Tuple[Optional[str], object]:
+def assignment(stmt: ast.stmt) -> Tuple[Optional[str], object]:
     """(name, literal value or a marker) of `name = literal` / `name: T = literal`."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, node = stmt.targets[0], stmt.value
@@ -206,7 +206,7 @@ def _is_constraint(node: ast.AST) -> bool:
 
 
 class _Reader:
-    """upgrade()'s statements to ops; `owners` are the names bound to a batch operation."""
+    """upgrade()'s statements, in order, to ops (nested batch and autocommit blocks too)."""
 
     def __init__(self) -> None:
         self.ops: List[Op] = []
@@ -382,49 +382,3 @@ def _harmless_call(call: ast.Call) -> bool:
         owner == "op" and name in _HARMLESS) or (owner is None and name in (
             "table", "column", "Column", "String", "Integer", "text"))
 
-
-@dataclass
-class EnvTarget:
-    """`target_metadata = ...` of an env.py: each MetaData as (module, attribute path), e.g.
-    ("app.models", ["Base", "metadata"]) for `from app.models import Base` +
-    `Base.metadata`; `refs` None when some part is not such a name."""
-    line: int
-    refs: Optional[List[Tuple[str, List[str]]]]
-
-
-def read_env_target(source: bytes) -> Optional[EnvTarget]:
-    """The top-level `target_metadata` assignment of env.py, or None without one."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    bound: dict = {}  # local name -> (module, [attribute path])
-    target = None
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-            for alias in stmt.names:
-                bound[alias.asname or alias.name] = (stmt.module, [alias.name])
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    bound[alias.asname] = (alias.name, [])
-                else:
-                    bound[alias.name.split(".")[0]] = (alias.name.split(".")[0], [])
-        elif _assignment(stmt)[0] == "target_metadata":
-            target = stmt
-    if target is None:
-        return None
-    value = target.value
-    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-    refs: Optional[List[Tuple[str, List[str]]]] = []
-    for item in items:
-        path: List[str] = []
-        while isinstance(item, ast.Attribute):
-            path.insert(0, item.attr)
-            item = item.value
-        if not isinstance(item, ast.Name) or item.id not in bound:
-            refs = None
-            break
-        module, names = bound[item.id]
-        refs.append((module, names + path))
-    return EnvTarget(target.lineno, refs)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from routerlint.facts.cache import Cache, digest
-from routerlint.facts.revisions import REVISION_FORMAT, Revision, read_env_target, read_revision
+from routerlint.facts.alembic_env import read_env_target
+from routerlint.facts.revisions import REVISION_FORMAT, Revision, read_revision
 from routerlint.project.discover import Project
 from routerlint.project.migrations import (
     ScriptLocation, revision_files, script_locations, unread_files,
