@@ -34,14 +34,49 @@ class Schema:
     tables: Dict[str, Optional[Dict[str, Place]]] = field(default_factory=dict)
     created: Dict[str, Place] = field(default_factory=dict)  # table -> where it was created
     indexes: Dict[str, Place] = field(default_factory=dict)  # explicit create_index names
+    # index -> (its table, its plain column names): a dropped table takes its indexes with
+    # it, and so does (on PostgreSQL) a dropped column
+    indexed: Dict[str, Tuple[str, List[str]]] = field(default_factory=dict)
     blind: Set[str] = field(default_factory=set)  # lowercase words unknown SQL touched
     blind_all: bool = False  # an op of unknown effect touched anything
+    # tables whose state is known again since then: created, dropped or renamed by an op
+    # read here (had the upgrade stopped there, nothing later would matter)
+    known: Set[str] = field(default_factory=set)
 
     def knows(self, table: Optional[str]) -> bool:
         """Whether this table's existence and columns can be judged here."""
-        if table is None or self.blind_all:
+        if table is None:
             return False
-        return not ({table.lower(), table.rpartition(".")[2].lower()} & self.blind)
+        if table in self.known:
+            return True
+        return not self.blind_all and not (_names(table) & self.blind)
+
+    def unknown(self, words: Optional[List[str]]) -> None:
+        """An op of unknown effect: on the tables its SQL names, else on every table."""
+        if words is None:
+            self.blind_all = True
+            self.known.clear()
+        else:
+            self.blind.update(words)
+            self.known = {t for t in self.known if not _names(t) & set(words)}
+
+    def settled(self, *tables: Optional[str]) -> None:
+        """These tables' state is set by the op just read (created, dropped, renamed)."""
+        for table in tables:
+            if table is not None and (self.blind_all or _names(table) & self.blind):
+                self.known.add(table)
+
+
+def _drop_indexes(schema: "Schema", table: str, column: Optional[str] = None) -> None:
+    """Indexes that go with a dropped table (or column)."""
+    for index, (owner, columns) in list(schema.indexed.items()):
+        if owner == table and (column is None or column in columns):
+            schema.indexes.pop(index, None)
+            del schema.indexed[index]
+
+
+def _names(table: str) -> Set[str]:
+    return {table.lower(), table.rpartition(".")[2].lower()}
 
 
 def replay(order: List[Revision]) -> Tuple[Schema, List[Problem]]:
@@ -61,14 +96,11 @@ def _where(place: Optional[Place]) -> str:
 
 def _apply(schema: Schema, rev: Revision, op: Op) -> Optional[Problem]:
     if op.kind == "unknown":
-        if op.words is None:
-            schema.blind_all = True
-        else:
-            schema.blind.update(op.words)
+        schema.unknown(op.words)
         return None
     table = op.table
     if table is None:  # a table named by an expression: anything may change
-        schema.blind_all = True
+        schema.unknown(None)
         return None
     here: Place = (rev.path, op.line)
     judged = schema.knows(table)
@@ -96,22 +128,30 @@ def _apply(schema: Schema, rev: Revision, op: Op) -> Optional[Problem]:
                         schema.created.get(table), "first created here") if exists else None
         schema.tables[table] = None if op.columns is None else {c: here for c in op.columns}
         schema.created[table] = here
+        schema.settled(table)
         return found
     if op.kind == "drop_table":
         schema.tables.pop(table, None)
         schema.created.pop(table, None)
+        _drop_indexes(schema, table)
+        schema.settled(table)
         return missing_table
     if op.kind == "rename_table":
         new = op.new
         if new is None:
-            schema.blind_all = True
+            schema.unknown(None)
             return missing_table
         clash = problem("RL404", f"revision {rev.revision} renames table '{table}' to '{new}', "
                         f"which already exists{_where(schema.created.get(new))}",
                         schema.created.get(new), "created here",
                         symbol=new) if new in schema.tables and exists else None
-        schema.tables[new] = schema.tables.pop(table, None)
+        for index, (owner, columns) in list(schema.indexed.items()):
+            if owner == table:
+                schema.indexed[index] = (new, columns)
+        moved = schema.tables.pop(table, None)
+        schema.tables[new] = moved if judged else None  # columns of an unknown table: unknown
         schema.created[new] = schema.created.pop(table, here)
+        schema.settled(table, new)
         return missing_table or clash
     if missing_table is not None or not exists:
         if op.kind == "add_column":  # keep going as if it had worked
@@ -148,12 +188,14 @@ def _column_op(schema: Schema, rev: Revision, op: Op, table: str,
                                 symbol=f"{table}.{absent[0]}")
         if op.index is not None:
             schema.indexes[op.index] = here
+            schema.indexed[op.index] = (table, list(op.columns or []))
         return found
     if op.kind == "drop_index":
         # Indexes a table creates itself (Column(index=True), unique=True) are not
         # tracked: a drop of an unknown index is never reported.
         if op.index is not None:
             schema.indexes.pop(op.index, None)
+            schema.indexed.pop(op.index, None)
         return None
     if column is None or columns is None:  # drop / alter / rename of an unknown column
         if op.kind in ("drop_column", "rename_column"):
@@ -167,6 +209,7 @@ def _column_op(schema: Schema, rev: Revision, op: Op, table: str,
                        "refuses it (no such column)", symbol=f"{table}.{column}")
     if op.kind == "drop_column":
         del columns[column]
+        _drop_indexes(schema, table, column)
     elif op.kind == "rename_column":
         if op.new is None:
             schema.tables[table] = None
