@@ -73,14 +73,17 @@ def _codes(value):
                    "(default: [tool.routerlint] python, else an in-project .venv/venv, else "
                    "$VIRTUAL_ENV, else the one running routerlint).")
 @click.option("--target-version", metavar="pyXY",
-              help="Python version for `sys.version_info` branches and the facts cache "
-                   "(default: the target interpreter's). Syntax is judged by the interpreter "
-                   "running routerlint.")
+              help="Python version for `sys.version_info` branches, evaluated annotations "
+                   "and syntax (default: the target interpreter's). Syntax is compiled by an "
+                   "interpreter of that version: --python's, else python3.X on PATH.")
 @click.option("--src", multiple=True, metavar="DIR",
               help="A source root, relative to the project root (repeatable).")
 @click.option("--app", metavar="MODULE[:ATTR]",
               help="The app's entry point (default: the module that creates FastAPI()).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Folder or file names to skip.")
+@click.option("--env", "environ", multiple=True, metavar="NAME=VALUE",
+              help="An environment variable the server starts with, for `if os.getenv(...)` "
+                   "branches at import time (repeatable; default: unset).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error",
               show_default=True,
@@ -108,7 +111,7 @@ def _codes(value):
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, fail_on, statistics, quiet, output_file,
          baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
-         verbose) -> None:
+         verbose, environ) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
@@ -137,6 +140,7 @@ def scan(paths, output_format, config_file, select, ignore, extend_select, pytho
     settings.app = app or settings.app
     settings.src = list(src) or settings.src
     settings.extend_exclude = settings.extend_exclude + list(exclude)
+    settings.env = {**settings.env, **config.parse_env(environ)}
     if report_unused_suppressions:
         settings.report_unused_suppressions = True
     if show_settings:
@@ -175,7 +179,7 @@ def _options(paths, settings, **overrides):
                    max_file_bytes=(settings.max_file_kb * 1024
                                    if settings.max_file_kb is not None else None),
                    excludes=settings.exclude, enabled=settings.enabled,
-                   target_version=settings.target, **overrides)
+                   target_version=settings.target, environ=dict(settings.env), **overrides)
 
 
 @main.command()

@@ -65,13 +65,13 @@ def analyze(options: Options) -> Report:
 
 def _side_files(root: Path, roots: List[Path]) -> List[Path]:
     """Files besides the sources that verdicts read: dependency declarations (RL204), the
-    server commands that name the app and its root (Dockerfile, compose, Procfile), and
-    Alembic's configuration, env.py and revisions (RL4xx)."""
+    server commands that name the app and its root (Dockerfile, compose, Procfile), the
+    `.env` an app loads, and Alembic's configuration, env.py and revisions (RL4xx)."""
     from routerlint.project.dependencies import declaration_paths
     from routerlint.project.migrations import config_files
     from routerlint.project.servers import declaration_files
 
-    return (declaration_paths(root) + list(declaration_files(root))
+    return (declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
             + config_files(root, roots=roots))
 
 
@@ -94,6 +94,7 @@ def _fingerprint(options: Options, project: Project, env: Environment,
             "python": env.executable, "version": list(env.version), "reason": env.reason,
             "prefix": env.prefix, "sys_path": env.path, "settings": options.settings_key,
             "unused_suppressions": options.report_unused_suppressions,
+            "environ": sorted(options.environ.items()),
             "pre_commit": bool(os.environ.get("PRE_COMMIT")),  # install advice differs there
             "files": [[f.rel, f.module, f.is_package] for f in project.files]}
 

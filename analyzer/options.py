@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from routerlint.project.discover import DEFAULT_EXCLUDES
 
@@ -29,3 +29,6 @@ class Options:
     # The effective settings as text: with it, a run whose `enabled` is set may use the
     # report cache (a callable cannot be fingerprinted, its settings can).
     settings_key: Optional[str] = None
+    # Environment variables the server starts with ([tool.routerlint] env, then --env); a
+    # `.env` file the app loads with load_dotenv() fills in the rest. Others are unset.
+    environ: Dict[str, str] = field(default_factory=dict)

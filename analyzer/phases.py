@@ -14,7 +14,7 @@ from routerlint.diagnose import cause_of, key_of, root_causes
 from routerlint.errors import UsageError
 from routerlint.facts.cache import Cache
 from routerlint.facts.imports import Modules
-from routerlint.facts.model import ModuleFacts
+from routerlint.facts.model import Call, FunctionDef, ModuleFacts, body_may_contain
 from routerlint.facts.pool import Scanner
 from routerlint.options import Options
 from routerlint.project.discover import Project, SourceFile, discover
@@ -40,7 +40,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
-                      large=options.max_file_bytes)
+                      large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
     modules = _scan(project, scanner, {})
     declared = None if options.app else _declared_target(project, modules, options)
     extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \
@@ -72,9 +72,11 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                "the module that creates the app and that nothing imports")
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
 
+    environ = _environment(options, project, modules)
+
     def fresh(using: Finder = finder) -> Simulation:
         return Simulation(using.find, using.missing_code, using.children,
-                          using.missing_message, kinds.resolve)
+                          using.missing_message, kinds.resolve, environ)
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
@@ -123,15 +125,69 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:
-    """Facts of the first file of each module name (`known` ones are not scanned again)."""
+    """Facts of the file CPython imports for each module name: the first root's, and in one
+    folder a package `x/__init__.py` over a module `x.py` (FileFinder tries the package first).
+    `known` ones are not scanned again."""
     firsts: Dict[str, SourceFile] = {}
     for source in project.files:
-        firsts.setdefault(source.module, source)
+        first = firsts.setdefault(source.module, source)
+        if (source.is_package and not first.is_package
+                and source.path.parent.parent == first.path.parent):
+            firsts[source.module] = source
     todo = [source for source in firsts.values() if source.path not in known]
     scanned = dict(zip((s.path for s in todo),
                        scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))
     return {name: (source, known.get(source.path) or scanned[source.path])
             for name, source in firsts.items()}
+
+
+def _syntax_judge(env: Environment, target: Tuple[int, int], options: Options):
+    """Who judges syntax when the target Python is not the one running routerlint: the
+    target interpreter (--python), else a `python3.X` of the target version on PATH; with
+    neither, this interpreter, said under --verbose."""
+    import shutil
+    from functools import partial
+
+    from routerlint.facts.syntax import target_verdicts
+
+    if tuple(target) == sys.version_info[:2]:
+        return None
+    executable = env.executable if tuple(env.version) == tuple(target) else \
+        shutil.which("python%d.%d" % tuple(target))
+    if executable is None:
+        if options.verbose:
+            print(f"routerlint: no Python {target[0]}.{target[1]} found: syntax is judged by "
+                  f"this one ({sys.version_info[0]}.{sys.version_info[1]})", file=sys.stderr)
+        return None
+    return partial(target_verdicts, executable)
+
+
+def _environment(options: Options, project: Project, modules: Modules) -> Dict[str, str]:
+    """The variables the server starts with: the project's `.env` when the app loads it
+    (`load_dotenv()`), overridden by [tool.routerlint] env and --env (options.environ)."""
+    from routerlint.project.dotenv import read_dotenv
+
+    dotenv = project.root / ".env"
+    if dotenv.is_file() and any(_calls(facts.events, "load_dotenv")
+                                for _, facts in modules.values()):
+        return {**read_dotenv(dotenv), **options.environ}
+    return dict(options.environ)
+
+
+def _calls(events, name: str) -> bool:
+    """Does any statement of `events` (blocks and function bodies included) call `name`?"""
+    todo = list(events)
+    while todo:
+        event = todo.pop()
+        if isinstance(event, Call) and event.func.rpartition(".")[2] == name:
+            return True
+        if isinstance(event, FunctionDef) and not body_may_contain(event, f'"{name}'):
+            continue
+        for attr in ("body", "orelse", "handlers", "finalbody"):
+            inner = getattr(event, attr, None)
+            if isinstance(inner, list):
+                todo.extend(inner)
+    return False
 
 
 def _declared_target(project: Project, modules: Modules, options: Options):

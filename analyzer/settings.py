@@ -23,11 +23,12 @@ LISTS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "src"
 STRINGS = ("python", "target-version", "app")
 BOOLS = ("report-unused-suppressions",)
 INTS = ("max-file-kb",)
-KEYS = LISTS + STRINGS + BOOLS + INTS + ("per-file-ignores",)
+KEYS = LISTS + STRINGS + BOOLS + INTS + ("per-file-ignores", "env")
 _EXAMPLES = {"select": '["RL001", "RL2"]', "ignore": '["RL301"]', "extend-select": '["RL900"]',
              "exclude": '["migrations", "*_test.py"]', "extend-exclude": '["scripts"]',
              "src": '["src", "backend"]'}
 _TARGET = re.compile(r"^py3(9|1[0-4])$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Settings:
     app: Optional[str] = None
     report_unused_suppressions: bool = False
     max_file_kb: Optional[int] = None  # files larger skip LibCST (default 512)
+    # Environment variables the server starts with, for `if os.getenv(...)` at import time.
+    env: Dict[str, str] = field(default_factory=dict)
 
     def enabled(self, code: str, path: str) -> bool:
         ignore = list(self.ignore)
@@ -169,6 +172,12 @@ def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise UsageError(f"{where}: '{key}' must be a whole number of kilobytes, at least "
                              f"1, e.g. {key} = 1024")
+    elif key == "env":
+        if not isinstance(value, dict) or not all(
+                isinstance(k, str) and _ENV_NAME.match(k) and isinstance(v, str)
+                for k, v in value.items()):
+            raise UsageError(f"{where}: 'env' must map variable names to strings, e.g. "
+                             'env = { FEATURE_CSV = "1" }')
     else:  # per-file-ignores
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
@@ -177,6 +186,17 @@ def _set(settings: Settings, key: str, value, where: str, base: Path) -> None:
         for glob, codes in value.items():
             check_codes(codes, f"{where}: per-file-ignores '{glob}'")
     setattr(settings, key.replace("-", "_"), value)
+
+
+def parse_env(items, where: str = "--env") -> Dict[str, str]:
+    """`--env KEY=VALUE` pairs (an empty VALUE sets the variable to "")."""
+    found: Dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not _ENV_NAME.match(name):
+            raise UsageError(f"{where} {item!r}: write NAME=VALUE, e.g. {where} FEATURE_CSV=1")
+        found[name] = value
+    return found
 
 
 def check_codes(codes: List[str], where: str) -> None:

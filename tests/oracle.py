@@ -451,6 +451,7 @@ def _subprocess(fixture: Path, mode: str, what: str) -> dict:
 def run(fixture: Path) -> dict:
     fixture = fixture.resolve()
     expect = load_expect(fixture)
+    os.environ.update(expect.get("environ", {}))  # the server's environment; subprocesses inherit it
     root = source_root(fixture, expect)
     expected = sorted(expect.get("routers", {}))
     discovered = discover_routers(root)

@@ -47,6 +47,7 @@ def _scripts(report: dict, expected: dict[str, dict]) -> dict[str, dict]:
 def test_routerlint_predicts_expect(fixture_app, fixture_copy, request):
     expect = load_expect(fixture_app)
     args = list(expect.get("args", []))
+    args += [f"--env={name}={value}" for name, value in expect.get("environ", {}).items()]
     python = target_python(expect, request)
     if python:
         args += ["--python", python]

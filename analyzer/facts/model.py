@@ -120,6 +120,17 @@ class Bind:
 
 
 @dataclass
+class Reads:
+    """Names a module-level statement reads that the file binds nowhere (`X = b + 1` after
+    a star import whose `__all__` leaves `b` out): NameError when it runs, unless something
+    the simulation knows (a star import) bound them by then (RL205)."""
+
+    kind: ClassVar[str] = "reads"
+    line: int
+    reads: List[List[Any]]  # [name, line, col]
+
+
+@dataclass
 class Return:
     """`return f(...)` or `return name` in a function body: what a factory hands back."""
 
@@ -176,6 +187,8 @@ class If:
     # A test on one name against literal strings, decided when the simulation knows the
     # name's value (a parameter bound by a call): [name, "==" | "!=" | "in" | "not in", [..]]
     compare: Optional[List[Any]] = None
+    # A test on the process environment (facts/envtest.py), decided for the environment given.
+    env: Optional[List[Any]] = None
 
 
 @dataclass
@@ -225,7 +238,7 @@ class ModuleFacts:
 _KINDS = {
     cls.kind: cls
     for cls in (Import, Assign, TableCall, ClassDef, Call, DynamicImport, Bind, FunctionDef,
-                Handler, Try, If, Loop, Return, SyntaxIssue, ModuleFacts)
+                Handler, Try, If, Loop, Reads, Return, SyntaxIssue, ModuleFacts)
 }
 
 

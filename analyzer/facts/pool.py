@@ -27,7 +27,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from routerlint.facts.cache import Cache, digest
 from routerlint.project.discover import SourceFile
-from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json
+from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json, to_json
+from routerlint.facts.syntax import same_verdict
 from routerlint.facts.stamps import stamp_file
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
@@ -84,8 +85,12 @@ class Scanner:
 
     def __init__(self, target: Tuple[int, int], cache: Optional[Cache] = None,
                  jobs: Optional[int] = None, progress: bool = False,
-                 large: Optional[int] = None) -> None:
+                 large: Optional[int] = None,
+                 judge: Optional[Callable[[List[str]], Optional[List[Any]]]] = None) -> None:
         self.cache, self.jobs = cache, jobs
+        # The target interpreter's syntax verdicts (facts/syntax.py target_verdicts) when it
+        # is another version than the one running routerlint; None: this one judges.
+        self.judge = judge
         # What the workers are told: the target version, and the large-file limit if set.
         self.target = tuple(target) + ((large,) if large is not None else ())
         self.progress = progress  # may show a progress line on stderr (see facts/progress.py)
@@ -149,8 +154,15 @@ class Scanner:
         if late:
             parsed += self._start(late, background=False)()
             work += late
-        for (key, _, _), facts in zip(work, parsed):
+        verdicts = self.judge([path for _, _, path in work]) if self.judge and work else None
+        for number, ((key, data, _), facts) in enumerate(zip(work, parsed)):
             self.parsed += 1
+            if verdicts is not None and verdicts[number] != "unknown":
+                current = from_json(facts)
+                if not same_verdict(current.syntax, verdicts[number]):
+                    from routerlint.facts.scanner import rejudged  # libcst: only here
+
+                    facts = to_json(rejudged(current, verdicts[number], data))
             if self.cache is not None:
                 self.cache.put(key, facts)
             for index in slots[key]:

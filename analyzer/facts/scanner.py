@@ -8,17 +8,20 @@ app factories, which keeps the scan close to the bare parse cost (see facts/posi
 from __future__ import annotations
 
 import ast
+import builtins
 import operator
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
-    ModuleFacts, Return, SyntaxIssue, TableCall, Try,
+    ModuleFacts, Reads, Return, SyntaxIssue, TableCall, Try,
 )
 from routerlint.facts.cstnames import dotted
+from routerlint.facts.envtest import env_tree
 from routerlint.facts.pathexpr import folder_of, path_parts
 from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
 from routerlint.facts.positions import attribute_lines, statement_positions
@@ -55,13 +58,44 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11),
     return facts
 
 
+def rejudged(facts: ModuleFacts, verdict: Optional[SyntaxIssue], source: bytes) -> ModuleFacts:
+    """The facts under the target interpreter's syntax verdict (facts/syntax.py
+    target_verdicts) where it differs from the one running routerlint's. A file only the
+    target accepts is unanalysed (RL901): this interpreter cannot parse it, so nothing in it
+    can be read, and saying "syntax error" would be false."""
+    host = facts.syntax
+    if verdict is not None:
+        return ModuleFacts(lines=facts.lines, suppressions=facts.suppressions, syntax=verdict,
+                           events=_routers_by_text(source))
+    import sys
+
+    here = "%d.%d" % sys.version_info[:2]
+    facts.syntax = None
+    facts.unanalysed = (f"valid for the target Python, but Python {here}, which runs "
+                        f"routerlint, cannot parse it ({host.message}, line {host.line}); "
+                        "run routerlint on the target version to read it")
+    facts.all_names, facts.has_getattr, facts.dynamic_names = None, False, True
+    return facts
+
+
 def _walk(source: bytes, tree, target: Version, facts: ModuleFacts) -> list:
     module = parse_unvalidated(source)
+    if not source.isascii():
+        module = module.visit(_Normalized())
     if tree is None:  # valid, but too deep for AST objects at the default limit
         tree = ast.parse(source)
     facts.dynamic_names = _writes_own_namespace(source)
-    walker = _Walker(statement_positions(module, tree), target, facts)
+    walker = _Walker(statement_positions(module, tree), target, facts, tree)
     return walker.block(module.body)
+
+
+class _Normalized(cst.CSTTransformer):
+    """Identifiers as CPython's parser reads them: NFKC-normalised (PEP 3131), so
+    `from app.helpers import \ufb01le` imports `file`. String literals stay as written."""
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        value = unicodedata.normalize("NFKC", updated.value)
+        return updated if value == updated.value else updated.with_changes(value=value)
 
 
 # Facts nest as the code's blocks do (an elif is an If in the previous one's orelse); the
@@ -332,6 +366,11 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
             exprs += [a.annotation for a in every if a is not None and a.annotation is not None]
             if twin.returns is not None:
                 exprs.append(twin.returns)
+    return _loads(exprs)
+
+
+def _loads(exprs: list) -> List[List[Any]]:
+    """[name, line, col] of the names `exprs` read, in order."""
     found = []
     todo = list(exprs)
     while todo:
@@ -341,6 +380,70 @@ def _def_reads(twin, annotations: bool) -> List[List[Any]]:
         elif not isinstance(node, _SCOPES):
             todo.extend(ast.iter_child_nodes(node))
     return sorted(found, key=lambda read: (read[1], read[2]))
+
+
+def _statement_reads(twin, annotations: bool) -> List[List[Any]]:
+    """What a simple statement evaluates as it runs: an assignment's value and its targets'
+    subscripts and attributes, an annotation (when evaluated), an expression, the target of
+    `x += 1` (read first)."""
+    kind = type(twin)
+    if kind is ast.Assign:
+        return _loads([*twin.targets, twin.value])
+    if kind is ast.AnnAssign:
+        exprs = [twin.target] + ([twin.value] if twin.value is not None else [])
+        return _loads(exprs + ([twin.annotation] if annotations else []))
+    if kind is ast.AugAssign:
+        target = twin.target
+        own = [[target.id, target.lineno, target.col_offset]] if type(target) is ast.Name else []
+        return own + _loads([target, twin.value])
+    if kind is ast.Expr:
+        return _loads([twin.value])
+    return []
+
+
+def _class_body_reads(twin: ast.ClassDef, annotations: bool) -> List[List[Any]]:
+    """What a class body evaluates when the class statement runs: its simple statements, and
+    the headers of the methods and classes defined in it (their bodies run later)."""
+    found: List[List[Any]] = []
+    for stmt in twin.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found += _def_reads(stmt, annotations)
+        else:
+            found += _statement_reads(stmt, annotations)
+    return found
+
+
+def _bound_anywhere(tree: ast.Module) -> frozenset:
+    """Every name the file binds, in any scope and any way (assignment, parameter, import,
+    `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
+    cannot have been defined by code routerlint does not follow."""
+    names = set()
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(node.name)
+        elif kind is ast.arg:
+            names.add(node.arg)
+        elif kind in (ast.Import, ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif kind in (ast.Global, ast.Nonlocal):
+            names.update(node.names)
+        elif kind is ast.ExceptHandler or kind.__name__ in ("MatchAs", "MatchStar"):
+            if getattr(node, "name", None):
+                names.add(node.name)
+        elif kind.__name__ == "MatchMapping" and node.rest:
+            names.add(node.rest)
+    return frozenset(names)
+
+
+# Never a NameError: builtins, the module attributes the import system sets, and `_`, which
+# gettext.install() puts among the builtins.
+_ALWAYS_BOUND = frozenset(dir(builtins)) | {
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__annotations__", "__dict__", "_"}
 
 
 def _tablename_rule(node: cst.FunctionDef) -> Optional[str]:
@@ -415,11 +518,14 @@ _PATHLIKE = (cst.Call, cst.Attribute, cst.Subscript, cst.BinaryOperation)
 
 
 class _Walker:
-    def __init__(self, twins, target: Version, facts: ModuleFacts) -> None:
+    def __init__(self, twins, target: Version, facts: ModuleFacts, tree=None) -> None:
         self.twins = twins
+        self.tree = tree
+        self._anywhere: Optional[frozenset] = None  # _bound_anywhere(tree), when first needed
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
+        self.env: Dict[str, list] = {}  # module-level names bound to an environment read
         # Annotations of a `def` are evaluated when it runs up to Python 3.13, unless
         # `from __future__ import annotations`; 3.14 defers them (PEP 649).
         self.lazy_annotations = target >= (3, 14)
@@ -450,6 +556,12 @@ class _Walker:
     # -- small statements -----------------------------------------------------------------
     def small(self, node: cst.BaseSmallStatement, out: list, top: bool) -> None:
         line, col = self.pos(node)
+        if top and type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr):
+            twin = self.twins.get(id(node))
+            reads = self.unbound(_statement_reads(twin, not self.lazy_annotations)) \
+                if twin is not None else []
+            if reads:
+                out.append(Reads(line, reads))
         if type(node) is cst.Import:
             for alias in node.names:
                 out.append(Import(line, col, dotted(alias.name) or "",
@@ -525,6 +637,12 @@ class _Walker:
         value = node.value
         if top and len(names) == 1 and type(value) in _PATHLIKE:
             self.path_name(names, value)
+        if top:  # `FEATURES = os.getenv("ENABLED_FEATURES", "")`, for a later `if`
+            tree = env_tree(value, self.env) if len(names) == 1 else None
+            for name in names:
+                self.env.pop(name, None)
+            if tree is not None:
+                self.env[names[0]] = tree
         if type(value) is cst.Call and self.call(value, line, col, out, binds=names):
             return
         event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
@@ -618,8 +736,11 @@ class _Walker:
         line, col = self.pos(node)
         if type(node) is cst.ClassDef:
             event = self.classdef(node, line, col)
-            if top:
-                event.reads = self.def_reads(node)
+            twin = self.twins.get(id(node)) if top else None
+            if twin is not None:
+                body = self.unbound(_class_body_reads(twin, not self.lazy_annotations))
+                event.reads = sorted(self.def_reads(node) + body,
+                                     key=lambda read: (read[1], read[2]))
             out.append(event)
         elif type(node) is cst.FunctionDef:
             name = node.name.value
@@ -677,7 +798,8 @@ class _Walker:
                 and dotted(node.test.left) == "__name__":
             self.facts.script = True  # `if __name__ == "__main__":` at module level
         return If(line, test, self.suite(node.body, top), orelse,
-                  compare=_compare(node.test) if test is None else None)
+                  compare=_compare(node.test) if test is None else None,
+                  env=env_tree(node.test, self.env if top else {}) if test is None else None)
 
     def with_(self, node: cst.With, line: int, out: list, top: bool) -> None:
         body = self.suite(node.body, top)
@@ -733,6 +855,16 @@ class _Walker:
                 if op is not None:
                     return op(tuple(self.target[:len(version)]), tuple(version))
         return None
+
+    def unbound(self, reads: List[List[Any]]) -> List[List[Any]]:
+        """The reads of names this file binds nowhere (and no builtin): the only ones that
+        can be a NameError whatever code routerlint does not follow does."""
+        found = [read for read in reads if read[0] not in _ALWAYS_BOUND]
+        if found and self.tree is not None:
+            if self._anywhere is None:
+                self._anywhere = _bound_anywhere(self.tree)
+            found = [read for read in found if read[0] not in self._anywhere]
+        return found
 
     def def_reads(self, node) -> List[List[Any]]:
         """Names a module-level `def` or `class` statement reads as it runs, with CPython's

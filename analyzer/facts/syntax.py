@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from typing import Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from routerlint.facts.model import SyntaxIssue
 
@@ -80,7 +80,15 @@ def _too_deep(exc: BaseException) -> SyntaxIssue:
 
 
 def _issue(exc: SyntaxError, parsed: bool) -> SyntaxIssue:
-    message = exc.msg or "invalid syntax"
+    return _classified(exc.msg, parsed, exc.lineno, exc.offset,
+                       getattr(exc, "end_lineno", None), getattr(exc, "end_offset", None))
+
+
+def _classified(message: Optional[str], parsed: bool, line: Optional[int],
+                offset: Optional[int], end_line: Optional[int],
+                end_offset: Optional[int]) -> SyntaxIssue:
+    """RL101 by CPython's message, RL102 when only the compiler rejects it, else RL100."""
+    message = message or "invalid syntax"
     if message.startswith(_NON_DEFAULT_AFTER_DEFAULT):
         code = "RL101"
     elif parsed:
@@ -89,13 +97,71 @@ def _issue(exc: SyntaxError, parsed: bool) -> SyntaxIssue:
         code = "RL100"
     return SyntaxIssue(
         code=code,
-        line=max(exc.lineno or 1, 1),
-        col=max(exc.offset or 1, 1),  # -1 for a bad encoding declaration: column 1
+        line=max(line or 1, 1),
+        col=max(offset or 1, 1),  # -1 for a bad encoding declaration: column 1
         message=message,
-        end_line=_positive(getattr(exc, "end_lineno", None)),
-        end_col=_positive(getattr(exc, "end_offset", None)),
+        end_line=_positive(end_line),
+        end_col=_positive(end_offset),
     )
+
+
+def same_verdict(a: Optional[SyntaxIssue], b: Optional[SyntaxIssue]) -> bool:
+    """Do two verdicts say the same thing (both valid, or the same error at the same line)?"""
+    if a is None or b is None:
+        return a is b
+    return (a.code, a.line, a.message) == (b.code, b.line, b.message)
 
 
 def _positive(value: Optional[int]) -> Optional[int]:
     return value if value is not None and value > 0 else None
+
+
+# Run by the target interpreter (any CPython 3.6+): paths on stdin, one verdict per path on
+# stdout: null, or [stage, msg, lineno, offset, end_lineno, end_offset].
+_JUDGE = r"""
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
+out = []
+for path in json.load(sys.stdin):
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+        stage = "parse"
+        tree = compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        stage = "compile"
+        compile(tree, path, "exec", dont_inherit=True)
+        out.append(None)
+    except SyntaxError as exc:
+        out.append([stage, exc.msg, exc.lineno, exc.offset,
+                    getattr(exc, "end_lineno", None), getattr(exc, "end_offset", None)])
+    except Exception:
+        out.append("unknown")
+print(json.dumps(out))
+"""
+
+
+def target_verdicts(executable: str, paths: List[str]) -> Optional[List[Any]]:
+    """CPython's verdict on each file as the *target* interpreter gives it, in one batch
+    process (a 3.12 `type X = int` is valid there and not on 3.11, and the other way round
+    for syntax a newer version dropped): None per valid file, a SyntaxIssue per rejected
+    one, "unknown" where it could not tell. None when the interpreter cannot be run."""
+    import json
+    import subprocess
+
+    try:
+        done = subprocess.run([executable, "-I", "-c", _JUDGE], input=json.dumps(paths),
+                              capture_output=True, text=True, timeout=600)
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+    if not isinstance(found, list) or len(found) != len(paths):
+        return None
+    verdicts: List[Any] = []
+    for item in found:
+        if item is None or item == "unknown":
+            verdicts.append(item)
+            continue
+        stage, message, line, offset, end_line, end_offset = item
+        verdicts.append(_classified(message, stage == "compile", line, offset, end_line,
+                                    end_offset))
+    return verdicts

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import builtins
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-    TableCall, Try,
+    TableCall, Try, body_may_contain,
 )
+from routerlint.facts.envtree import Undecided, describe, evaluate, variables
 from routerlint.runtime.values import (
     UNKNOWN, AppObj, BaseRef, Func, Instance, MetaRef, Method, ModuleInfo, ModuleRef, PlainClass,
     Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
@@ -27,6 +28,9 @@ from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
 from routerlint.rules.rl202_missing_name import RULE as MISSING_NAME
 from routerlint.rules.rl203_circular_import import RULE as CIRCULAR_IMPORT
 from routerlint.rules.rl205_undefined_name import RULE as UNDEFINED_NAME
+
+# Project calls followed at import time nest at most this deep (a recursion ends here).
+MAX_CALLS = 9
 
 # The exception classes an import can raise, with their parents (for `except` matching).
 _PARENT = {
@@ -87,6 +91,10 @@ class Module:
     done: bool = False
     external: bool = False  # installed third-party: names known from its source, not executed
     removed: Dict[str, str] = field(default_factory=dict)  # name -> error (runtime/removed_names.py)
+    # name -> (line, values) of an environment `if` whose other branch binds it (facts/envtest)
+    env_only: Dict[str, Tuple[int, str]] = field(default_factory=dict)
+    # name -> (line, module) of a star import whose `__all__` leaves out a name it defines
+    hidden: Dict[str, Tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,8 +129,10 @@ class Simulation:
     def __init__(self, find: Finder, missing_code: MissingCode,
                  children: Optional[Children] = None,
                  missing_message: Optional[Callable[[str, str, str], str]] = None,
-                 kind_of: Optional[Callable[[str, str], Optional[str]]] = None) -> None:
+                 kind_of: Optional[Callable[[str, str], Optional[str]]] = None,
+                 environ: Optional[Mapping[str, str]] = None) -> None:
         self.find = find
+        self.environ = environ or {}  # the variables the server starts with; others unset
         # (module, dotted callee) -> "router" / "app" / None: what class a call instantiates
         self.kind_of = kind_of or (lambda module, callee: None)
         self.missing_code = missing_code  # RL200 (internal) or RL201 (third-party)
@@ -142,6 +152,7 @@ class Simulation:
         self.executed: set = set()
         self.stack: List[str] = []  # modules being executed, outermost first
         self._depth = 0
+        self.beyond_depth: Set[Tuple[str, int, str]] = set()  # (path, line, function): RL902
         self._bound: Dict[str, Set[str]] = {}  # module -> names its top level may bind
 
     # -- the import system ------------------------------------------------------------------
@@ -240,7 +251,7 @@ class Simulation:
         source = self.import_module(base)
         for name, asname in event.names:
             if name == "*":
-                self.star(module, source)
+                self.star(module, source, event.line)
                 continue
             module.ns[asname or name] = self.from_import(source, name)
 
@@ -286,7 +297,13 @@ class Simulation:
                        f"'{source.name}' (most likely due to a circular import) "
                        f"({source.path})")
             code = CIRCULAR_IMPORT.code
-        raise Raised(Failure(code, "ImportError", "", 0, 0, message,
+        related = []
+        if name in source.env_only:
+            line, given = source.env_only[name]
+            related.append((source.path or "", line, f"'{name}' is defined only in the "
+                            f"branch not taken here, with {given} (judge another "
+                            "environment with --env NAME=VALUE)"))
+        raise Raised(Failure(code, "ImportError", "", 0, 0, message, related=related,
                              symbol=f"{source.name}.{name}"))
 
     @staticmethod
@@ -297,12 +314,17 @@ class Simulation:
             return UNKNOWN
         return None
 
-    def star(self, module: Module, source: Module) -> None:
+    def star(self, module: Module, source: Module, line: int = 0) -> None:
         if source.open or source.external:  # an installed module's __all__ is not modelled
             module.open = True
         facts = source.facts
         names = facts.all_names if facts is not None and facts.all_names is not None else [
             n for n in source.ns if not n.startswith("_")]
+        if facts is not None and facts.all_names is not None:  # for RL205's explanation
+            listed = set(names)
+            for name in source.ns:
+                if name not in listed:
+                    module.hidden.setdefault(name, (line, source.name))
         for name in names:
             value = self.attribute(source, name)
             module.ns[name] = value if value is not None else UNKNOWN
@@ -403,8 +425,37 @@ class Simulation:
             return AppObj(module.name)
         cls = self.lookup(module, callee)
         if isinstance(cls, PlainClass) and (cls.module, cls.name) in self.class_defs:
-            return Instance(cls.module, cls.name)  # its loader methods may be called later
+            return self.construct(module, cls, event.line, event.call_args)
         return UNKNOWN
+
+    def construct(self, module: Module, cls: PlainClass, line: int,
+                  args: Sequence[Optional[str]] = ()) -> Instance:
+        """`Cls(...)` at import time: its `__init__` (its own or a base's) runs now, and what
+        that calls too (a service whose constructor does `import spacy` fails the import)."""
+        instance = Instance(cls.module, cls.name)
+        init = self.method(instance, "__init__")
+        if init is not None:
+            self.invoke(module, init, line, args)
+        return instance  # its loader methods may be called later
+
+    def method(self, instance: Instance, name: str) -> Optional[Method]:
+        """A method kept by the scanner, found in the class or its project bases (in order)."""
+        todo, seen = [(instance.module, instance.class_name)], set()
+        while todo:
+            key = todo.pop(0)
+            cls = self.class_defs.get(key)
+            if cls is None or key in seen:
+                continue
+            seen.add(key)
+            found = next((m for m in cls.methods if m.name == name), None)
+            if found is not None:
+                return Method(key[0], found, instance)
+            owner = self.sys_modules.get(key[0])
+            for base in cls.bases if owner is not None else ():
+                value = self.lookup(owner, base) if base else UNKNOWN
+                if isinstance(value, PlainClass):
+                    todo.append((value.module, value.name))
+        return None
 
     def on_return(self, module: Module, event) -> None:
         if event.call:  # `return build_app()`: the factory called runs
@@ -418,7 +469,10 @@ class Simulation:
             else:
                 self.unknown_includes += 1
             return
-        self.lookup(module, event.func, strict=True)
+        value = self.lookup(module, event.func, strict=True)
+        if isinstance(value, PlainClass) and (value.module, value.name) in self.class_defs:
+            self.construct(module, value, event.line, event.args)
+            return
         self.call_local(module, event.func, event.line, event.args)
 
     def call_local(self, module: Module, callee: str, line: int,
@@ -426,7 +480,13 @@ class Simulation:
         """Run a project function or method called at import time (app factories, loaders,
         a router manager's `load_all()`), its parameters bound to the arguments we know
         (`args` as written in `module`, or values `given`)."""
-        value = self.lookup(module, callee)
+        self.invoke(module, self.lookup(module, callee), line, args, given)
+
+    def invoke(self, module: Module, value: Value, line: int,
+               args: Sequence[Optional[str]] = (), given: Sequence[Value] = ()) -> None:
+        """Run a function or bound method's body in its own module's namespace. Calls nest
+        at most MAX_CALLS deep (recursion ends there); a function past the bound that would
+        import is recorded in `beyond_depth` (RL902), never guessed."""
         bound: List[Value] = []
         if isinstance(value, Func):
             owner_name, function = value.module, value.function
@@ -435,7 +495,11 @@ class Simulation:
         else:
             return
         owner = self.sys_modules.get(owner_name)
-        if owner is None or self._depth > 8:
+        if owner is None:
+            return
+        if self._depth >= MAX_CALLS:
+            if self.may_import(owner, function, set()):
+                self.beyond_depth.add((module.path or "", line, function.name))
             return
         values = bound + list(given) + [self.lookup(module, a) if a else UNKNOWN for a in args]
         params = list(getattr(function, "params", None) or ())
@@ -453,6 +517,32 @@ class Simulation:
                 else:
                     owner.ns.pop(name, None)
 
+    def may_import(self, owner: Module, function: FunctionDef, seen: Set[int]) -> bool:
+        """Could running `function` import anything, through the project functions it calls
+        (by name, in its own module)? Read, never run: only to tell whether RL902 matters."""
+        if id(function) in seen:
+            return False
+        seen.add(id(function))
+        if body_may_contain(function, '"k":"import"', '"k":"dynamic_import"'):
+            return True
+        todo = list(function.body)
+        while todo:
+            event = todo.pop()
+            for attr in ("body", "orelse", "handlers", "finalbody"):
+                inner = getattr(event, attr, None)
+                if isinstance(inner, list) and not isinstance(event, FunctionDef):
+                    todo.extend(inner)
+            callee = event.func if isinstance(event, Call) else getattr(event, "call", None)
+            if callee:
+                value = owner.ns.get(callee.partition(".")[0])
+                if isinstance(value, Func) and value.module == owner.name and \
+                        self.may_import(owner, value.function, seen):
+                    return True
+        return False
+
+    def on_reads(self, module: Module, event) -> None:
+        self.check_reads(module, event)
+
     def on_function(self, module: Module, event: FunctionDef) -> None:
         self.check_reads(module, event)
         module.ns[event.name] = Func(module.name, event)
@@ -467,8 +557,14 @@ class Simulation:
         for name, line, col in event.reads:
             if name in module.ns or name in _ALWAYS or name in self.bound(module):
                 continue
+            related = []
+            if name in module.hidden:
+                star_line, source = module.hidden[name]
+                related.append((module.path or "", star_line,
+                                f"'{source}' defines '{name}', but its __all__ leaves it out, "
+                                "so this star import does not bind it"))
             raise Raised(Failure(UNDEFINED_NAME.code, "NameError", module.path or "", line,
-                                 col, f"name '{name}' is not defined",
+                                 col, f"name '{name}' is not defined", related=related,
                                  symbol=f"{module.name}.{name}"))
 
     def bound(self, module: Module) -> Set[str]:
@@ -516,6 +612,14 @@ class Simulation:
 
     def on_if(self, module: Module, event: If) -> None:
         test = event.test if event.test is not None else self.decide(module, event.compare)
+        if test is None and event.env is not None:
+            try:
+                test = bool(evaluate(event.env, self.environ))
+            except Undecided:
+                pass
+            else:
+                self.on_env_if(module, event, test)
+                return
         if test is True:
             self.run(module, event.body)
         elif test is False:
@@ -526,6 +630,23 @@ class Simulation:
                     self.run(module, branch)
                 except Raised as raised:
                     self.uncertain.append(raised.failure)
+
+    def on_env_if(self, module: Module, event: If, taken: bool) -> None:
+        """`if os.getenv("FEATURE_CSV"):` runs one branch, as CPython does for the variables
+        given. What fails in it, and a name only the other branch binds, say which values
+        chose it: the verdict depends on them."""
+        given = describe(variables(event.env), self.environ)
+        for name in {n for e in (event.orelse if taken else event.body) for n in _binds(e)}:
+            module.env_only.setdefault(name, (event.line, given))
+        try:
+            self.run(module, event.body if taken else event.orelse)
+        except Raised as raised:
+            note = (module.path or "", event.line,
+                    f"this branch runs because {given} (judge another environment with "
+                    "--env NAME=VALUE)")
+            if note not in raised.failure.related:
+                raised.failure.related.append(note)
+            raise
 
     def decide(self, module: Module, compare: Optional[list]) -> Optional[bool]:
         """`name == "x"` / `name in ("a", "b")` when `name` holds a known string (a
@@ -607,8 +728,7 @@ class Simulation:
             return
         if meta is None:
             module.ns[event.name] = PlainClass(module.name, event.name, event.tablename, rule)
-            if event.methods:
-                self.class_defs[(module.name, event.name)] = event
+            self.class_defs[(module.name, event.name)] = event  # its methods, its bases
             return
         module.ns[event.name] = BaseRef(meta, rule, mapped=not event.abstract)
         if event.abstract:
@@ -686,11 +806,7 @@ class Simulation:
             elif isinstance(value, ModuleInfo) and attr == "name":
                 value = Str(value.name)
             elif isinstance(value, Instance):
-                cls = self.class_defs.get((value.module, value.class_name))
-                method = next((m for m in cls.methods if m.name == attr), None) if cls else None
-                if method is None:
-                    return UNKNOWN
-                value = Method(value.module, method, value)
+                value = self.method(value, attr) or UNKNOWN
             elif isinstance(value, BaseRef) and attr == "metadata":
                 value = MetaRef(value.meta_key)
             else:
