@@ -293,6 +293,11 @@ def classify(fixture: Path, own: set[str], exc: BaseException) -> dict:
     elif type(exc).__name__ == "InvalidRequestError" and type(exc).__module__.startswith("sqlalchemy"):
         if DUPLICATE_TABLE in message:
             code = "RL001"
+        elif "does not have a __table__ or __tablename__ specified" in message:
+            code = "RL004"
+    elif type(exc).__name__ == "ArgumentError" and type(exc).__module__.startswith("sqlalchemy"):
+        if "could not assemble any primary key columns" in message:
+            code = "RL003"
     elif isinstance(exc, ModuleNotFoundError):
         if PARTIAL in message:
             code = "RL203"

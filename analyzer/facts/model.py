@@ -83,6 +83,10 @@ class ClassDef:
     extend_existing: bool = False  # extend_existing or keep_existing in __table_args__
     abstract: bool = False
     table: Optional[TableCall] = None  # `__table__ = Table(...)` in the class body
+    # The class body's own primary-key column: True (a `primary_key=True` column, a
+    # PrimaryKeyConstraint, `__table__` or `__mapper_args__`), False (columns, none of them a
+    # primary key), None when the body could make one in a way not read (a helper call).
+    primary_key: Optional[bool] = None
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
     reads: List[List[Any]] = field(default_factory=list)  # decorators, bases, keywords: RL205
 

@@ -446,6 +446,55 @@ _ALWAYS_BOUND = frozenset(dir(builtins)) | {
     "__builtins__", "__cached__", "__annotations__", "__dict__", "_"}
 
 
+# Class-level values that are never a primary-key column (or no column at all).
+_NOT_KEYS = frozenset({"relationship", "column_property", "synonym", "association_proxy",
+                       "hybrid_property", "composite", "deferred", "query_expression",
+                       "backref", "ClassVar"})
+_COLUMNS = frozenset({"Column", "mapped_column"})
+
+
+def _primary_key(body: Sequence[cst.BaseStatement]) -> Optional[bool]:
+    """Does this class body declare its own primary key (see ClassDef.primary_key)?"""
+    found: Optional[bool] = False
+    for stmt in body:
+        if type(stmt) is cst.FunctionDef:
+            if any(_last(dotted(d.decorator if type(d.decorator) is not cst.Call
+                                else d.decorator.func)) in ("declared_attr", "directive")
+                   for d in stmt.decorators) and stmt.name.value != "__tablename__":
+                found = None  # a column made by a function: not read
+            continue
+        if type(stmt) is cst.ClassDef:
+            continue
+        if type(stmt) not in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
+            found = None  # `if`/`try`/... in a class body: not read
+            continue
+        for small in stmt.body:
+            if type(small) not in (cst.Assign, cst.AnnAssign) or small.value is None:
+                continue
+            targets = (_targets(small.target) if type(small) is cst.AnnAssign
+                       else [n for t in small.targets for n in _targets(t.target)])
+            value = small.value
+            if targets and targets[0] in ("__table__", "__mapper_args__"):
+                return True
+            if targets == ["__table_args__"]:
+                if "PrimaryKeyConstraint" in cst.Module([]).code_for_node(value):
+                    return True
+                continue
+            if targets and targets[0].startswith("__"):
+                continue
+            if type(value) is not cst.Call:
+                continue  # a constant: no column
+            callee = _last(dotted(value.func))
+            if callee in _COLUMNS:
+                if any(a.keyword is not None and a.keyword.value == "primary_key"
+                       and not (type(a.value) is cst.Name and a.value.value == "False")
+                       for a in value.args):
+                    return True
+            elif callee not in _NOT_KEYS:
+                found = None  # `id = id_column()`: may be a primary key
+    return found
+
+
 def _tablename_rule(node: cst.FunctionDef) -> Optional[str]:
     """`@declared_attr def __tablename__(cls): return cls.__name__.lower()` (or without
     `.lower()`): the table is named after each class, "lower" or "name"; else None."""
@@ -886,6 +935,7 @@ class _Walker:
                                                     cst.SimpleStatementSuite) else [stmt]
             for small in smalls:
                 self.class_member(small, event)
+        event.primary_key = _primary_key(body)
         return event
 
     def class_member(self, node: cst.CSTNode, event: ClassDef) -> None:

@@ -24,6 +24,8 @@ from routerlint.runtime.values import (
     Record, Records, RouterObj, SQLModelClass, Str, Strings, Value,
 )
 from routerlint.rules.rl001_duplicate_table import RULE as DUPLICATE_TABLE
+from routerlint.rules.rl003_no_primary_key import RULE as NO_PRIMARY_KEY
+from routerlint.rules.rl004_no_table_name import RULE as NO_TABLE
 from routerlint.rules.rl200_missing_module import RULE as MISSING_MODULE
 from routerlint.rules.rl202_missing_name import RULE as MISSING_NAME
 from routerlint.rules.rl203_circular_import import RULE as CIRCULAR_IMPORT
@@ -409,7 +411,11 @@ class Simulation:
             meta = self.lookup(module, metadata) if metadata else UNKNOWN
             meta_key = meta.key if isinstance(meta, MetaRef) else key
             self.meta_labels.setdefault(meta_key, f"{event.names[0]}.metadata")
-            return BaseRef(meta_key)
+            cls = event.call_kwargs.get("cls")  # `declarative_base(cls=Model)`: its columns
+            key_of = self.lookup(module, cls) if cls else None
+            return BaseRef(meta_key, primary_key=(
+                False if not cls else key_of.primary_key if isinstance(key_of, PlainClass)
+                else None))
         if last == "MetaData":
             self.meta_labels.setdefault(key, event.names[0] if event.names else "metadata")
             return MetaRef(key)
@@ -712,10 +718,17 @@ class Simulation:
         rule = event.tablename_rule if event.tablename_dynamic else next(
             (b.tablename_rule for b in bases
              if isinstance(b, (BaseRef, PlainClass)) and b.tablename_rule), None)
+        own_bases = [b for b, name in zip(bases, event.bases)
+                     if not new_base or (name or "").rpartition(".")[2] not in _SQLA_BASES]
+        primary_key = _any_key([event.primary_key] + [
+            b.primary_key if isinstance(b, (BaseRef, PlainClass)) else None for b in own_bases])
+        dynamic = event.tablename_dynamic or any(
+            b.tablename_dynamic for b in bases if isinstance(b, (BaseRef, PlainClass)))
         if new_base and meta is None:
             key = f"{module.name}.{event.name}"
             self.meta_labels.setdefault(key, f"{event.name}.metadata")
-            module.ns[event.name] = BaseRef(key, rule)
+            module.ns[event.name] = BaseRef(key, rule, primary_key=primary_key,
+                                            tablename_dynamic=dynamic)
             return
         sqlmodel = any(b and b.rpartition(".")[2] == "SQLModel" for b in event.bases) or any(
             isinstance(b, SQLModelClass) for b in bases)
@@ -727,21 +740,40 @@ class Simulation:
                                           event.tablename or event.name.lower())
             return
         if meta is None:
-            module.ns[event.name] = PlainClass(module.name, event.name, event.tablename, rule)
+            module.ns[event.name] = PlainClass(module.name, event.name, event.tablename, rule,
+                                               dynamic, primary_key)
             self.class_defs[(module.name, event.name)] = event  # its methods, its bases
             return
-        module.ns[event.name] = BaseRef(meta, rule, mapped=not event.abstract)
+        module.ns[event.name] = BaseRef(meta, rule, mapped=not event.abstract,
+                                        primary_key=primary_key, tablename_dynamic=dynamic)
         if event.abstract:
             return
+        mapped_parent = any(isinstance(b, BaseRef) and b.mapped for b in bases)
+        name = None
         if event.table is not None:
             self.register_table(module, event.table, f"class {event.name}")
-        elif event.tablename is not None or (inherited and not event.tablename_dynamic):
-            self.register_class_table(module, event, meta, event.tablename or inherited)
-        elif rule and not any(isinstance(b, BaseRef) and b.mapped for b in bases):
+            return
+        if event.tablename is not None or (inherited and not event.tablename_dynamic):
+            name = event.tablename or inherited
+        elif rule and not mapped_parent:
             # named after the class; a subclass of a mapped class is left alone (single-
             # table inheritance shares its parent's table)
-            self.register_class_table(module, event, meta,
-                                      event.name.lower() if rule == "lower" else event.name)
+            name = event.name.lower() if rule == "lower" else event.name
+        elif not mapped_parent and not dynamic and all(
+                isinstance(b, (BaseRef, PlainClass)) for b in bases):
+            raise Raised(Failure(
+                NO_TABLE.code, "InvalidRequestError", module.path or "", event.line, event.col,
+                f"Class <class '{module.name}.{event.name}'> does not have a __table__ or "
+                "__tablename__ specified and does not inherit from an existing table-mapped "
+                "class.", symbol=f"{module.name}.{event.name}"))
+        if name is None:
+            return
+        self.register_class_table(module, event, meta, name)
+        if primary_key is False and not mapped_parent:
+            raise Raised(Failure(
+                NO_PRIMARY_KEY.code, "ArgumentError", module.path or "", event.line, event.col,
+                f"Mapper Mapper[{event.name}({name})] could not assemble any primary key "
+                f"columns for mapped table '{name}'", symbol=f"{module.name}.{event.name}"))
 
     def register_class_table(self, module: Module, event: ClassDef, meta: str,
                              name: str) -> None:
@@ -812,6 +844,16 @@ class Simulation:
             else:
                 return UNKNOWN
         return value
+
+
+# The declarative machinery's own classes: a base made from them brings no column of theirs.
+_SQLA_BASES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta", "AsyncAttrs",
+                         "MappedAsDataclass"})
+
+
+def _any_key(keys: List[Optional[bool]]) -> Optional[bool]:
+    """A primary key from any of a class's parts: True if one has it, None if one may."""
+    return True if True in keys else (None if None in keys else False)
 
 
 def _binds(event) -> List[str]:

@@ -54,6 +54,9 @@ class BaseRef:
     meta_key: str  # the MetaData its models register on
     tablename_rule: Optional[str] = None  # a declared_attr naming tables after classes
     mapped: bool = False  # a mapped class (its subclasses inherit its table), not a base
+    # Does it bring a primary-key column? False: none; None: cannot tell (ClassDef.primary_key)
+    primary_key: Optional[bool] = False
+    tablename_dynamic: bool = False  # it, or a base, computes `__tablename__` we cannot name
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class PlainClass:
     name: str
     tablename: Optional[str]  # a literal `__tablename__`, inherited by models
     tablename_rule: Optional[str] = None  # a declared_attr `__tablename__` (a mixin's)
+    tablename_dynamic: bool = False  # a computed `__tablename__` we cannot name
+    primary_key: Optional[bool] = None  # its columns' primary key, as ClassDef.primary_key
 
 
 @dataclass(frozen=True)
