@@ -53,7 +53,7 @@ def analyze(options: Options) -> Report:
     if reports is not None:
         files = dict(installed.read)
         files.update(scanner.files)
-        files.update(_stamps(_side_files(project.root)))
+        files.update(_stamps(_side_files(project.root, project.source_roots)))
         dirs = {str(Path(path).parent) for path in files}
         dirs.add(str(project.root / "requirements"))
         dirs.update(str(root) for root in project.source_roots)
@@ -63,13 +63,16 @@ def analyze(options: Options) -> Report:
     return report
 
 
-def _side_files(root: Path) -> List[Path]:
-    """Files besides the sources that verdicts read: dependency declarations (RL204) and the
-    server commands that name the app and its root (Dockerfile, compose, Procfile)."""
+def _side_files(root: Path, roots: List[Path]) -> List[Path]:
+    """Files besides the sources that verdicts read: dependency declarations (RL204), the
+    server commands that name the app and its root (Dockerfile, compose, Procfile), the
+    `.env` an app loads, and Alembic's configuration, env.py and revisions (RL4xx)."""
     from routerlint.project.dependencies import declaration_paths
+    from routerlint.project.migrations import config_files
     from routerlint.project.servers import declaration_files
 
-    return declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
+    return (declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
+            + config_files(root, roots=roots))
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:

@@ -30,6 +30,7 @@ from routerlint.runtime.fastapi_classes import Kinds
 from routerlint.runtime.finder import Finder
 from routerlint.runtime.graph import preload_graph
 from routerlint.runtime.installed import Installed
+from routerlint.runtime.migrations import analyse as analyse_migrations
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 
@@ -104,6 +105,8 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
     diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
+    found, migrations, revision_suppressions = analyse_migrations(project, sims + sweeps, cache)
+    diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
         return [d for d in found if (project.focus is None or d.path in project.focus)
@@ -111,7 +114,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
     if project.focus is not None:
         results = [r for r in results if r.path in project.focus]
-    suppressions = suppress.collect(modules)
+    suppressions = {**revision_suppressions, **suppress.collect(modules)}
     diagnostics, suppressed = suppress.apply(reported(diagnostics), suppressions)
     # A silenced root cause does not make its router load: the router keeps a line (RL300).
     remaining = {(d.code, d.path, d.line) for d in diagnostics}
@@ -131,7 +134,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                   time.perf_counter() - started, entry=entry, python=env.executable,
                   python_reason=env.reason,
                   entry_fails=cause_of(entry_raised.failure) if entry_raised else None,
-                  suppressed=len(suppressed)), scanner, installed
+                  suppressed=len(suppressed), migrations=migrations), scanner, installed
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:

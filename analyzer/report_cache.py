@@ -26,7 +26,7 @@ from routerlint.facts.cache import CACHE_DIR, FORMAT, digest, write_atomic
 from routerlint.facts.stamps import same_file
 from routerlint.results import Report, report_from_json, report_to_json
 
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2  # 2: Report.migrations
 
 # path -> (size, mtime_ns or -1 when racy, sha256)
 Files = Dict[str, Tuple[int, int, str]]

@@ -70,6 +70,7 @@ class Report:
     entry_fails: Optional[Cause] = None
     suppressed: int = 0  # findings dropped by `# noqa` / `# routerlint: ignore[...]`
     baselined: int = 0  # findings already recorded in the --baseline file
+    migrations: Optional[list] = None  # Alembic script folders (plain JSON); None: none
 
     @property
     def failing(self) -> List[RouterResult]:

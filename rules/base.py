@@ -71,6 +71,7 @@ HOOKS = {
     "RL10": "per file (CPython's compile())",
     "RL20": "per import resolution",
     "RL30": "per app (router outcomes)",
+    "RL40": "per Alembic script folder (its revision map and the schema its upgrade builds)",
     "RL90": "per suppression comment, after every other rule",
     "RL901": "per file (one CPython accepts but routerlint cannot read)",
 }

@@ -54,6 +54,8 @@ def to_json(report: Report) -> str:
             "suppressed": report.suppressed, "baselined": report.baselined,
         },
     }
+    if report.migrations is not None:  # only apps with Alembic folders: others byte-identical
+        data["migrations"] = report.migrations
     return json.dumps(data, indent=2)
 
 

@@ -1,0 +1,262 @@
+"""Alembic, judged statically: each script folder's revision map (RL400-RL403), the schema
+its upgrade builds on an empty database (RL404, RL405) and the model tables it never creates
+(RL406), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
+never imported (project/migrations.py finds them, facts/revisions.py reads them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+
+from routerlint.facts.cache import Cache, digest
+from routerlint.facts.alembic_env import read_env_target
+from routerlint.facts.revisions import REVISION_FORMAT, Revision, read_revision
+from routerlint.project.discover import Project
+from routerlint.project.migrations import (
+    ScriptLocation, revision_files, script_locations, unread_files,
+)
+from routerlint.results import Diagnostic, Related
+from routerlint.rules.rl400_multiple_heads import RULE as MULTIPLE_HEADS
+from routerlint.rules.rl401_unknown_down_revision import RULE as UNKNOWN_DOWN
+from routerlint.rules.rl402_duplicate_revision_id import RULE as DUPLICATE_ID
+from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
+from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
+from routerlint.rules.rl405_missing_target import RULE as MISSING
+from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
+from routerlint.runtime.revision_map import RevisionMap, build
+from routerlint.runtime.schema_replay import Schema, replay
+from routerlint.runtime.values import BaseRef, MetaRef
+
+REPLAY_RULES = {"RL404": DUPLICATE, "RL405": MISSING}
+
+
+Suppressions = Dict[str, Dict[int, List[str]]]
+
+
+def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
+            ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
+    """(findings, the JSON section, the revision files' suppression comments) for every
+    Alembic script folder; ([], None, {}) without one. Revision facts are cached by content
+    (and path) beside the files' facts: a long chain is parsed once."""
+    locations = script_locations(project.root, project.excludes, project.source_roots)
+    if not locations:
+        return [], None, {}
+    sims = list(sims)
+    found: List[Diagnostic] = []
+    section = []
+    suppressions: Suppressions = {}
+    judged: List[Judged] = []
+    for location in locations:
+        revisions = [_read(project, path, cache) for path in revision_files(location)]
+        suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
+        chain = build(revisions)
+        schemas = None
+        if all(r.revision is not None and r.down_known for r in revisions):
+            # (an id routerlint cannot read could be any parent: else say nothing)
+            more, schemas = _judge(project, location, chain)
+            found += more
+        if not _models_judgeable(location, chain):
+            schemas = None
+        judged.append((location, schemas) + _target_metadata(location, sims))
+        section.append(_describe(project, location, revisions, chain))
+    return found + _not_migrated(project, judged, sims), section, suppressions
+
+
+# (location, the schema at each head or None when unknown, env.py's MetaData keys or None,
+# the target_metadata line)
+Judged = Tuple[ScriptLocation, Optional[List[Schema]], Optional[Set[str]], int]
+
+
+def _models_judgeable(location: ScriptLocation, chain: RevisionMap) -> bool:
+    """Whether the chain routerlint read is the one that runs and decides every table:
+    not without revisions, not with version subfolders Alembic is not told to read
+    (prefect picks one in code), not when env.py filters tables (`include_object`,
+    `include_name`: compare_metadata then ignores some by design)."""
+    if not chain.files or chain.broken or unread_files(location):
+        return False
+    try:
+        env = location.env_py.read_bytes()
+    except OSError:
+        return True
+    return b"include_object" not in env and b"include_name" not in env
+
+
+def _read(project: Project, path, cache: Optional[Cache]) -> Revision:
+    rel = project.rel(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Revision(rel, error=f"unreadable: {exc}")
+    if cache is None:
+        return read_revision(data, rel)
+    key = digest(b"alembic-revision\0%d\0%s\0%s" % (REVISION_FORMAT, rel.encode(), data))
+    raw = cache.read(key)
+    stored = cache.decode(key, raw) if raw is not None else None
+    if stored is not None:
+        try:
+            return Revision.from_json(stored)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # foreign or corrupt: read again
+    found = read_revision(data, rel)
+    cache.put(key, found.to_json())
+    return found
+
+
+def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
+           ) -> Tuple[List[Diagnostic], List[Schema]]:
+    found = []
+    for ignored, kept in chain.duplicates:
+        found.append(DUPLICATE_ID.diagnostic(
+            ignored.path, ignored.line, 1,
+            f"revision id '{ignored.revision}' is also declared by {kept.path}:{kept.line}; "
+            "Alembic keeps that later file, yet still counts this one as a head: `alembic "
+            "upgrade head` fails (Multiple head revisions are present)",
+            related=[Related(kept.path, kept.line, "the file Alembic uses for this id")],
+            symbol=f"{ignored.revision}:{ignored.path}"))
+    for rev, missing, line in chain.unknown:
+        what = "down_revision" if missing in rev.down else "depends_on"
+        found.append(UNKNOWN_DOWN.diagnostic(
+            rev.path, line or rev.line, 1,
+            f"revision {rev.revision}: {what} '{missing}' names no revision in "
+            f"{project.rel(location.folder)}/; every Alembic command fails (Revision "
+            f"{missing} referenced from {rev.revision} is not present)", symbol=missing))
+    for cycle in chain.cycles:
+        ids = ", ".join(r.revision for r in cycle)
+        for rev in cycle:
+            found.append(CYCLE.diagnostic(
+                rev.path, rev.down_line or rev.line, 1,
+                f"revision {rev.revision} is in a down_revision cycle ({ids}); every Alembic "
+                "command fails (Cycle is detected in revisions)",
+                related=[Related(o.path, o.down_line or o.line, f"revision {o.revision}")
+                         for o in cycle if o is not rev], symbol=rev.revision))
+    if chain.broken:
+        return found, []  # Alembic builds no map: nothing runs, nothing more to say
+    if len(chain.heads) > 1:
+        heads = ", ".join(chain.heads)
+        for head in chain.heads:
+            rev = chain.by_id[head]
+            found.append(MULTIPLE_HEADS.diagnostic(
+                rev.path, rev.line, 1,
+                f"revision {head} is one of {len(chain.heads)} heads ({heads}); `alembic "
+                "upgrade head` fails (Multiple head revisions are present)",
+                related=[Related(chain.by_id[o].path, chain.by_id[o].line, f"head {o}")
+                         for o in chain.heads if o != head], symbol=head))
+    schemas: List[Schema] = []
+    seen: Set[Tuple[str, str, int]] = set()
+    for head in chain.heads:
+        schema, problems = replay(chain.ancestors_in_order(head))
+        schemas.append(schema)
+        for problem in problems:
+            key = (problem.code, problem.rev.path, problem.op.line)
+            if key in seen:
+                continue
+            seen.add(key)
+            op, related = problem.op, [Related(p, n, note) for p, n, note in problem.related]
+            message = problem.message
+            if op.block:  # Alembic runs a batch, and fails, where its `with` block ends
+                message += (f"; batch_alter_table runs it when the block that starts here "
+                            f"ends (the operation: line {op.line})")
+                related.insert(0, Related(problem.rev.path, op.line, "the batch operation"))
+            found.append(REPLAY_RULES[problem.code].diagnostic(
+                problem.rev.path, op.block or op.line, 1, message, related=related,
+                symbol=problem.symbol))
+    return found, schemas
+
+
+def _not_migrated(project: Project, judged: List[Judged], sims: List[Any]
+                  ) -> List[Diagnostic]:
+    """RL406: model tables no script folder creates. A table counts for the folders whose
+    env.py targets its MetaData (every folder when that is unknown); it is migrated when
+    any of them creates it, and not judged when one of them cannot be judged. Tables that
+    only tests register are left out."""
+    tables: Dict[Tuple[str, Optional[str], str], Any] = {}
+    for sim in sims:
+        for key, table in getattr(sim, "tables", {}).items():
+            tables.setdefault(key, table)
+    found = []
+    for (meta, schema_name, name), table in sorted(tables.items(), key=lambda kv: (
+            kv[1].path, kv[1].line)):
+        if _is_test(table.path):
+            continue
+        qualified = f"{schema_name}.{name}" if schema_name else name
+        targets = [j for j in judged if j[2] is None or meta in j[2]]
+        if not targets or any(schemas is None or any(
+                qualified in s.tables or not s.knows(qualified) for s in schemas)
+                for _, schemas, _, _ in targets):
+            continue
+        location, _, metas, target_line = targets[0]
+        if metas is not None:
+            related = Related(project.rel(location.env_py), target_line,
+                              "env.py hands Alembic this MetaData")
+        else:
+            related = Related(project.rel(location.declared_in or location.env_py),
+                              location.line or 1, "the Alembic script folder")
+        folders = ", ".join(f"{project.rel(j[0].folder)}/" for j in targets)
+        found.append(NOT_MIGRATED.diagnostic(
+            table.path, table.line, 1,
+            f"table '{qualified}' ({table.owner}) is created by no revision in {folders}: "
+            f"after `alembic upgrade head` every query on it fails (relation "
+            f"\"{qualified}\" does not exist)", related=[related], symbol=qualified))
+    return found
+
+
+def _is_test(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(part in ("tests", "test") for part in parts[:-1]))
+
+
+def _target_metadata(location: ScriptLocation, sims: List[Any]
+                     ) -> Tuple[Optional[Set[str]], int]:
+    """The MetaData keys `env.py` hands Alembic (`target_metadata = Base.metadata`, or a
+    list of them): env.py's imports looked up in the simulations (env.py itself is often
+    not importable: a folder named `alembic/` is shadowed by the installed package); None
+    when unknown, and then every model counts."""
+    try:
+        target = read_env_target(location.env_py.read_bytes())
+    except OSError:
+        return None, 0
+    if target is None or target.refs is None:
+        return None, 0
+    keys = set()
+    for module, path in target.refs:
+        key = _metadata_key(module, path, sims)
+        if key is None:
+            return None, 0
+        keys.add(key)
+    return keys, target.line
+
+
+def _metadata_key(module: str, path: List[str], sims: List[Any]) -> Optional[str]:
+    if module == "sqlmodel" and path == ["SQLModel", "metadata"]:
+        return "sqlmodel"
+    # `import app.models` then `app.models.Base.metadata`: the longest imported module
+    parts = module.split(".") + path
+    for sim in sims:
+        loaded = getattr(sim, "sys_modules", {})
+        for cut in range(len(parts) - 1, 0, -1):
+            owner = loaded.get(".".join(parts[:cut]))
+            if owner is None:
+                continue
+            value = owner.ns.get(parts[cut])
+            rest = parts[cut + 1:]
+            if isinstance(value, BaseRef) and rest == ["metadata"]:
+                return value.meta_key
+            if isinstance(value, MetaRef) and not rest:
+                return value.key
+            break
+    return None
+
+
+def _describe(project: Project, location: ScriptLocation, revisions: List[Revision],
+              chain: RevisionMap) -> dict:
+    return {
+        "script_location": project.rel(location.folder),
+        "config": project.rel(location.declared_in) if location.declared_in else None,
+        "revisions": [{"id": r.revision, "path": r.path, "line": r.line,
+                       "parents": r.down, "depends_on": r.depends_on,
+                       "branch_labels": r.branch_labels, "ops": len(r.ops),
+                       **({"error": r.error} if r.error else {})} for r in revisions],
+        "heads": [] if chain.broken else chain.listed_heads,
+    }
