@@ -28,7 +28,8 @@ RULE = Rule(
             "not checked.",
     explanation="""\
 A module-level call runs project code while the module imports: a constructor
-(`analyzer = TextAnalyzer()` runs `__init__`), a factory, a loader. routerlint follows those
+(`analyzer = TextAnalyzer()` runs `__init__`), a factory, a loader, a project decorator
+(`@register` calls `register(f)` when the `def` runs), a default value (`size=page_size()`). routerlint follows those
 calls into the functions and methods they run, binding the arguments it knows, because an
 `import` inside them fails the importing module just as a top-level one would. It follows at
 most 9 nested calls, so a recursion, or a very deep chain of helpers, ends somewhere. When the

@@ -169,6 +169,10 @@ class FunctionDef:
     # the model as written (a dotted name, or a string annotation's text), `how` "kw" for
     # response_model=, "return" for the return annotation FastAPI infers it from.
     routes: List[List[Any]] = field(default_factory=list)
+    # Calls the `def` statement makes when it runs, in CPython's order: [callee, line, how],
+    # how "factory" (`@cache(ttl=5)`: the decorator expression), "default" (`x=make()`),
+    # "decorator" (`@register`: called with the function, innermost first).
+    def_calls: List[List[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -301,8 +305,9 @@ class _LazyFunctionDef(FunctionDef):
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, FunctionDef):
             return (self.line, self.col, self.name, self.params, self.reads, self.routes,
-                    self.body) == (other.line, other.col, other.name, other.params,
-                                   other.reads, other.routes, other.body)
+                    self.def_calls, self.body) == (
+                other.line, other.col, other.name, other.params, other.reads, other.routes,
+                other.def_calls, other.body)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -355,7 +360,8 @@ def from_json(data: Any) -> Any:
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
                                 params=data.get("params", []), reads=data.get("reads", []),
-                                routes=data.get("routes", []), _raw=data.get("b", ""))
+                                routes=data.get("routes", []),
+                                def_calls=data.get("def_calls", []), _raw=data.get("b", ""))
             return obj
         cls = _KINDS[kind]
         obj = cls(**{k: from_json(v) if type(v) in _NESTED else v

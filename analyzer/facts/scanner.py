@@ -413,6 +413,38 @@ def _class_body_reads(twin: ast.ClassDef, annotations: bool) -> List[List[Any]]:
     return found
 
 
+def _def_calls(twin) -> List[List[Any]]:
+    """The project calls a `def` statement may make as it runs (FunctionDef.def_calls):
+    decorator expressions that are calls, default values that are calls, then the decorators
+    applied to the function, innermost first."""
+    factories, plain = [], []
+    for decorator in twin.decorator_list:
+        if isinstance(decorator, ast.Call):
+            name = _ast_dotted(decorator.func)
+            if name:
+                factories.append([name, decorator.lineno, "factory"])
+        else:
+            name = _ast_dotted(decorator)
+            if name:
+                plain.append([name, decorator.lineno, "decorator"])
+    args = twin.args
+    defaults = [[_ast_dotted(d.func), d.lineno, "default"]
+                for d in (*args.defaults, *(k for k in args.kw_defaults if k is not None))
+                if isinstance(d, ast.Call) and _ast_dotted(d.func)]
+    return factories + defaults + plain[::-1]
+
+
+def _ast_dotted(node: ast.expr) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
 def _mapped_annotations(twin: ast.ClassDef) -> List[Tuple[str, List[List[Any]]]]:
     """(annotation text, its reads) of each column annotation `x: Mapped[T]` or
     `x: Mapped[T] = mapped_column(...)` in a class body: SQLAlchemy evaluates those when it
@@ -825,6 +857,8 @@ class _Walker:
             if top:
                 event.reads = self.def_reads(node)
                 event.routes = self.routes(node)
+                twin = self.twins.get(id(node))
+                event.def_calls = _def_calls(twin) if twin is not None else []
             out.append(event)
         elif type(node) is cst.If:
             out.append(self.if_(node, line, top))

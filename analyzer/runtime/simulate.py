@@ -565,7 +565,11 @@ class Simulation:
         self.check_reads(module, event)
         for owner, line, model, how in event.routes:
             self.check_route(module, owner, line, model, how)
-        module.ns[event.name] = Func(module.name, event)
+        function = Func(module.name, event)
+        for callee, line, how in event.def_calls:  # project decorators and defaults run now
+            self.invoke(module, self.lookup(module, callee), line,
+                        given=[function] if how == "decorator" else [])
+        module.ns[event.name] = function
 
     def check_route(self, module: Module, owner: str, line: int, model: str, how: str) -> None:
         """FastAPI builds a Pydantic field for a route's response model as the decorator
