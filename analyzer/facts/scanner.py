@@ -471,6 +471,34 @@ def _ast_last(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+_NESTED_BODIES = ("body", "orelse", "handlers", "finalbody")
+
+
+def _bound_at_top(tree: ast.Module) -> frozenset:
+    """The names the module's own statements bind (imports, `def`/`class`, assignment, loop
+    and `with` targets), blocks included but not function or class bodies: statements only,
+    so it costs a fraction of `_bound_anywhere`, and answers most reads."""
+    names = set()
+    todo = list(tree.body)
+    while todo:
+        stmt = todo.pop()
+        kind = type(stmt)
+        if kind in (ast.Import, ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(stmt.name)
+            continue
+        elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor):
+            targets = stmt.targets if kind is ast.Assign else [stmt.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if type(n) is ast.Name)
+        elif kind in (ast.With, ast.AsyncWith):
+            names.update(n.id for item in stmt.items if item.optional_vars is not None
+                         for n in ast.walk(item.optional_vars) if type(n) is ast.Name)
+        for attr in _NESTED_BODIES:
+            todo.extend(getattr(stmt, attr, ()) or ())
+    return frozenset(names)
+
+
 def _bound_anywhere(tree: ast.Module) -> frozenset:
     """Every name the file binds, in any scope and any way (assignment, parameter, import,
     `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
@@ -624,6 +652,7 @@ class _Walker:
         self.twins = twins
         self.tree = tree
         self._anywhere: Optional[frozenset] = None  # _bound_anywhere(tree), when first needed
+        self._top: Optional[frozenset] = None  # _bound_at_top(tree), when first needed
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
@@ -969,6 +998,10 @@ class _Walker:
         """The reads of names this file binds nowhere (and no builtin): the only ones that
         can be a NameError whatever code routerlint does not follow does."""
         found = [read for read in reads if read[0] not in ALWAYS_BOUND]
+        if found and self.tree is not None:  # the cheap answer first: most names are there
+            if self._top is None:
+                self._top = _bound_at_top(self.tree)
+            found = [read for read in found if read[0] not in self._top]
         if found and self.tree is not None:
             if self._anywhere is None:
                 self._anywhere = _bound_anywhere(self.tree)
