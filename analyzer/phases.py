@@ -14,7 +14,7 @@ from routerlint.diagnose import cause_of, key_of, root_causes
 from routerlint.errors import UsageError
 from routerlint.facts.cache import Cache
 from routerlint.facts.imports import Modules
-from routerlint.facts.model import Call, FunctionDef, ModuleFacts, body_may_contain
+from routerlint.facts.model import Call, ModuleFacts, body_may_contain, walk_events
 from routerlint.facts.pool import Scanner
 from routerlint.options import Options
 from routerlint.project.discover import Project, SourceFile, discover
@@ -76,12 +76,17 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
     environ = _environment(options, project, modules)
 
-    def read_env_file(path: str) -> Dict[str, str]:
-        """A settings class's env_file, stamped for the report cache like any file read."""
-        from routerlint.facts.stamps import read_stamped
+    env_files: Dict[str, Dict[str, str]] = {}
 
-        read_stamped(str(project.root / path), scanner.files)
-        return read_dotenv(project.root / path)
+    def read_env_file(path: str) -> Dict[str, str]:
+        """A settings class's env_file, read once per run and stamped for the report cache
+        like any file read."""
+        if path not in env_files:
+            from routerlint.facts.stamps import read_stamped
+
+            read_stamped(str(project.root / path), scanner.files)
+            env_files[path] = read_dotenv(project.root / path)
+        return env_files[path]
 
     fastapi = installed_version(env.path, "fastapi")
     infers = fastapi is None or fastapi >= (0, 89)  # the return annotation as response model
@@ -187,18 +192,8 @@ def _environment(options: Options, project: Project, modules: Modules) -> Dict[s
 
 def _calls(events, name: str) -> bool:
     """Does any statement of `events` (blocks and function bodies included) call `name`?"""
-    todo = list(events)
-    while todo:
-        event = todo.pop()
-        if isinstance(event, Call) and event.func.rpartition(".")[2] == name:
-            return True
-        if isinstance(event, FunctionDef) and not body_may_contain(event, f'"{name}'):
-            continue
-        for attr in ("body", "orelse", "handlers", "finalbody"):
-            inner = getattr(event, attr, None)
-            if isinstance(inner, list):
-                todo.extend(inner)
-    return False
+    return any(isinstance(event, Call) and event.func.rpartition(".")[2] == name
+               for event in walk_events(events, lambda f: body_may_contain(f, f'"{name}')))
 
 
 def _declared_target(project: Project, modules: Modules, options: Options):

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional
 
 import libcst as cst
 
-from routerlint.facts.cstnames import dotted
+from routerlint.facts.cstnames import dotted, literal
 from routerlint.facts.envtree import Tree, variables
 
 _GETTERS = frozenset({"os.getenv", "getenv", "os.environ.get", "environ.get"})
@@ -84,16 +84,8 @@ def _call(node: cst.Call, known: Mapping[str, Tree]) -> Optional[Tree]:
 
 def _literal(node: cst.BaseExpression) -> Any:
     """A str, number, True/False/None, or a tuple/list/set of those; else _NO."""
-    kind = type(node)
-    if kind is cst.Name and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if kind in (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 — an odd literal: not ours to decide
-            return _NO
-        return value if isinstance(value, (str, int, float)) else _NO
-    if kind in (cst.Tuple, cst.List, cst.Set):
+    if type(node) in (cst.Tuple, cst.List, cst.Set):
         items = [_literal(e.value) if type(e) is cst.Element else _NO for e in node.elements]
         return _NO if any(i is _NO for i in items) else items
-    return _NO
+    value = literal(node)
+    return value if value is None or isinstance(value, (str, int, float)) else _NO

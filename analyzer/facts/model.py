@@ -11,7 +11,7 @@ import builtins
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Dict, List, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 # A string expression the simulation may evaluate: ("lit", "a.b") | ("var", "name") |
 # ("fmt", [part, ...]) where a part is a literal str or ("var", "name").  None: unknown.
@@ -311,6 +311,22 @@ class _LazyFunctionDef(FunctionDef):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def walk_events(events: List[Any],
+                enter: Callable[["FunctionDef"], bool] = lambda function: False) -> Iterator[Any]:
+    """Every event of `events` and of the blocks nested in them (if/try/loop/with bodies,
+    handlers), and of the function bodies `enter` accepts (none by default)."""
+    todo = list(events)
+    while todo:
+        event = todo.pop()
+        yield event
+        if isinstance(event, FunctionDef) and not enter(event):
+            continue
+        for attr in ("body", "orelse", "handlers", "finalbody"):
+            inner = getattr(event, attr, None)
+            if isinstance(inner, list):
+                todo.extend(inner)
 
 
 def body_may_contain(function: FunctionDef, *texts: str) -> bool:

@@ -12,7 +12,7 @@ to its AST twin — public APIs only, no second parse.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Sequence
+from typing import Dict, Optional, Sequence
 
 import libcst as cst
 
@@ -77,13 +77,14 @@ def attribute_lines(twin: ast.AST) -> Dict[str, int]:
     lines: Dict[str, int] = {}
     for node in ast.walk(twin):
         if isinstance(node, ast.Attribute):
-            name = _dotted(node)
+            name = ast_dotted(node)
             if name is not None and node.lineno < lines.get(name, 1 << 30):
                 lines[name] = node.lineno
     return lines
 
 
-def _dotted(node: ast.AST):
+def ast_dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain of CPython's AST, else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

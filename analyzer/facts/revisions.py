@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from routerlint.facts.comments import PATTERN as SUPPRESSION, codes_of
+from routerlint.facts.comments import suppressions
 
 # op.* calls that change no table, column or index the replay tracks (constraints, data).
 _HARMLESS = frozenset({
@@ -81,7 +81,7 @@ class Revision:
 
 def read_revision(source: bytes, rel: str) -> Revision:
     """The revision facts of one file's bytes (`rel`: its project-relative path)."""
-    found = Revision(rel, suppressions=suppressions_of(source))
+    found = Revision(rel, suppressions=suppressions(source))
     try:
         tree = ast.parse(source, filename=rel)
     except (SyntaxError, ValueError) as exc:
@@ -103,18 +103,6 @@ def read_revision(source: bytes, rel: str) -> Revision:
         elif isinstance(stmt, ast.FunctionDef) and stmt.name == "upgrade":
             found.upgrade_line = stmt.lineno
             found.ops = _Reader().body(stmt.body)
-    return found
-
-
-def suppressions_of(source: bytes) -> Dict[int, List[str]]:
-    """line -> codes of the suppression comments on it (as the scanner records them)."""
-    if b"noqa" not in source and b"routerlint:" not in source:
-        return {}
-    found: Dict[int, List[str]] = {}
-    for number, line in enumerate(source.decode("utf-8", "replace").splitlines(), 1):
-        if "#" in line:
-            for match in SUPPRESSION.finditer(line):
-                found.setdefault(number, []).extend(codes_of(match))
     return found
 
 

@@ -19,13 +19,13 @@ from routerlint.facts.model import (
     ALWAYS_BOUND, Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, Reads, Return, SyntaxIssue, TableCall, Try,
 )
-from routerlint.facts.cstnames import dotted
+from routerlint.facts.cstnames import NOT_LITERAL, dotted, literal
 from routerlint.facts.envtest import env_tree
 from routerlint.facts.settingsclass import settings_of
 from routerlint.facts.pathexpr import folder_of, path_parts
 from routerlint.facts.largefile import LARGE_FILE_BYTES, large_facts
-from routerlint.facts.positions import attribute_lines, statement_positions
-from routerlint.facts.comments import PATTERN as SUPPRESSION, codes_of
+from routerlint.facts.positions import ast_dotted, attribute_lines, statement_positions
+from routerlint.facts.comments import suppressions
 from routerlint.facts.syntax import compile_verdict
 
 Version = Tuple[int, int]
@@ -38,7 +38,7 @@ def scan_source(source: bytes, filename: str, target: Version = (3, 11),
     even with a large stack) is *unanalysed*: it runs, any name may exist, its imports are
     not followed, and RL901 says so — never a false syntax verdict."""
     lines = source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0)
-    facts = ModuleFacts(lines=lines, suppressions=_suppressions(source))
+    facts = ModuleFacts(lines=lines, suppressions=suppressions(source))
     if len(source) > large:  # generated data: CPython's verdict, its imports, no LibCST
         return large_facts(source, filename, facts, _routers_by_text)
     facts.syntax, tree = compile_verdict(source, filename)
@@ -202,19 +202,6 @@ def _routers_by_text(source: bytes) -> list:
     """A file CPython rejects has no facts, yet a router in it still exists (and fails)."""
     return [Assign(source.count(b"\n", 0, m.start()) + 1, 0, [m.group(1).decode()],
                    call="APIRouter") for m in _ROUTER_ASSIGN.finditer(source)]
-
-
-def _suppressions(source: bytes) -> Dict[int, List[str]]:
-    if b"noqa" not in source and b"routerlint:" not in source:
-        return {}
-    found: Dict[int, List[str]] = {}
-    text = source.decode("utf-8", "replace")
-    for number, line in enumerate(text.splitlines(), 1):
-        if "#" not in line:
-            continue
-        for match in SUPPRESSION.finditer(line):
-            found.setdefault(number, []).extend(codes_of(match))
-    return found
 
 
 def literal_str(node: Optional[cst.CSTNode]) -> Optional[str]:
@@ -420,29 +407,18 @@ def _def_calls(twin) -> List[List[Any]]:
     factories, plain = [], []
     for decorator in twin.decorator_list:
         if isinstance(decorator, ast.Call):
-            name = _ast_dotted(decorator.func)
+            name = ast_dotted(decorator.func)
             if name:
                 factories.append([name, decorator.lineno, "factory"])
         else:
-            name = _ast_dotted(decorator)
+            name = ast_dotted(decorator)
             if name:
                 plain.append([name, decorator.lineno, "decorator"])
     args = twin.args
-    defaults = [[_ast_dotted(d.func), d.lineno, "default"]
+    defaults = [[ast_dotted(d.func), d.lineno, "default"]
                 for d in (*args.defaults, *(k for k in args.kw_defaults if k is not None))
-                if isinstance(d, ast.Call) and _ast_dotted(d.func)]
+                if isinstance(d, ast.Call) and ast_dotted(d.func)]
     return factories + defaults + plain[::-1]
-
-
-def _ast_dotted(node: ast.expr) -> Optional[str]:
-    """`a.b.c` for a Name/Attribute chain, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id] + parts[::-1])
 
 
 def _mapped_annotations(twin: ast.ClassDef) -> List[Tuple[str, List[List[Any]]]]:
@@ -455,20 +431,13 @@ def _mapped_annotations(twin: ast.ClassDef) -> List[Tuple[str, List[List[Any]]]]
             continue
         annotation, value = stmt.annotation, stmt.value
         if not (isinstance(annotation, ast.Subscript)
-                and _ast_last(annotation.value) == "Mapped"):
+                and _last(ast_dotted(annotation.value)) == "Mapped"):
             continue
         if value is not None and not (isinstance(value, ast.Call)
-                                      and _ast_last(value.func) == "mapped_column"):
+                                      and _last(ast_dotted(value.func)) == "mapped_column"):
             continue
         found.append((ast.unparse(annotation), _loads([annotation.slice])))
     return found
-
-
-def _ast_last(node: ast.expr) -> str:
-    """`sa.orm.Mapped` -> "Mapped"."""
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 _NESTED_BODIES = ("body", "orelse", "handlers", "finalbody")
@@ -594,29 +563,16 @@ def _tablename_rule(node: cst.FunctionDef) -> Optional[str]:
     return rule if dotted(value) == f"{params[0]}.__name__" else None
 
 
-_UNKNOWN = object()
 _ORDER = {cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt,
           cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt,
           cst.GreaterThanEqual: operator.ge}
 
 
-def _literal(node: cst.BaseExpression) -> Any:
-    """The value of a literal `True`/`False`/`None`, number or string, else _UNKNOWN."""
-    if type(node) is cst.Name and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if type(node) in (cst.Integer, cst.Float, cst.SimpleString):
-        try:
-            return node.evaluated_value
-        except Exception:  # noqa: BLE001 — an odd literal: unknown, never a wrong verdict
-            return _UNKNOWN
-    return _UNKNOWN
-
-
 def _compare_literals(left: cst.BaseExpression, comp) -> Optional[bool]:
     """`1 < 2`, `"a" == "b"`: the comparison of two literals, as CPython evaluates it."""
     compare = _ORDER.get(type(comp.operator))
-    a, b = _literal(left), _literal(comp.comparator)
-    if compare is None or a is _UNKNOWN or b is _UNKNOWN:
+    a, b = literal(left), literal(comp.comparator)
+    if compare is None or a is NOT_LITERAL or b is NOT_LITERAL:
         return None
     try:
         return bool(compare(a, b))
@@ -968,9 +924,9 @@ class _Walker:
                     False if left is False and right is False else None)
             return False if False in (left, right) else (
                 True if left is True and right is True else None)
-        literal = _literal(node)
-        if literal is not _UNKNOWN:
-            return bool(literal)
+        value = literal(node)
+        if value is not NOT_LITERAL:
+            return bool(value)
         if type(node) is cst.Comparison and len(node.comparisons) == 1:
             left, comp = node.left, node.comparisons[0]
             known = _compare_literals(left, comp)

@@ -13,7 +13,7 @@ from typing import Any, Dict, Optional, Sequence
 
 import libcst as cst
 
-from routerlint.facts.cstnames import dotted
+from routerlint.facts.cstnames import dotted, literal
 
 _TYPES = frozenset({"bool", "int", "str", "Optional[str]", "Optional[bool]", "Optional[int]",
                     "str | None", "bool | None", "int | None"})
@@ -63,12 +63,5 @@ def _config(found: Dict[str, Any], key: Optional[str], value: cst.BaseExpression
 def _literal(node: cst.BaseExpression) -> Any:
     """A str/int/bool/None literal, else "?"; a settings default that is a Field(...) or an
     expression is not read."""
-    if type(node) is cst.Name and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if type(node) in (cst.SimpleString, cst.Integer):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 — an odd literal: not read
-            return "?"
-        return value if isinstance(value, (str, int)) else "?"
-    return "?"
+    value = literal(node)
+    return value if value is None or isinstance(value, (str, int)) else "?"

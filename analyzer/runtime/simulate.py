@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-    ALWAYS_BOUND, TableCall, Try, body_may_contain,
+    ALWAYS_BOUND, TableCall, Try, body_may_contain, walk_events,
 )
 from routerlint.facts.envtree import (
     Undecided, describe, evaluate, parse_setting, variables,
@@ -543,13 +543,7 @@ class Simulation:
         seen.add(id(function))
         if body_may_contain(function, '"k":"import"', '"k":"dynamic_import"'):
             return True
-        todo = list(function.body)
-        while todo:
-            event = todo.pop()
-            for attr in ("body", "orelse", "handlers", "finalbody"):
-                inner = getattr(event, attr, None)
-                if isinstance(inner, list) and not isinstance(event, FunctionDef):
-                    todo.extend(inner)
+        for event in walk_events(function.body):
             callee = event.func if isinstance(event, Call) else getattr(event, "call", None)
             if callee:
                 value = owner.ns.get(callee.partition(".")[0])
@@ -596,7 +590,7 @@ class Simulation:
         if module.open or not event.reads:
             return
         for name, line, col in event.reads:
-            if name in module.ns or name in ALWAYS_BOUND or name in self.bound(module):
+            if self.defined(module, name):
                 continue
             related = []
             if name in module.hidden:
@@ -607,6 +601,11 @@ class Simulation:
             raise Raised(Failure(UNDEFINED_NAME.code, "NameError", module.path or "", line,
                                  col, f"name '{name}' is not defined", related=related,
                                  symbol=f"{module.name}.{name}"))
+
+    def defined(self, module: Module, name: str) -> bool:
+        """Is `name` bound now, a builtin, or bound by some statement of the module that may
+        run? Only a name none of these covers is judged a NameError (RL205)."""
+        return name in module.ns or name in ALWAYS_BOUND or name in self.bound(module)
 
     def bound(self, module: Module) -> Set[str]:
         """Every name the module's top level binds in a statement that may run (an `if`
@@ -845,7 +844,7 @@ class Simulation:
         if module.open:
             return
         for name, line, col, text in event.mapped_reads:
-            if name in module.ns or name in ALWAYS_BOUND or name in self.bound(module):
+            if self.defined(module, name):
                 continue
             raise Raised(Failure(
                 UNDEFINED_NAME.code, "MappedAnnotationError", module.path or "", event.line,
