@@ -76,20 +76,50 @@ def _drop_reports(root: Path) -> None:
         entry.unlink()
 
 
+def _read_entry(path):
+    """(the JSON line, the function bodies after it) of a facts entry."""
+    head, _, tail = path.read_bytes().partition(b"\n")
+    return json.loads(head), tail
+
+
+def _write_entry(path, data, tail) -> None:
+    path.write_bytes(json.dumps(data).encode() + b"\n" + tail)
+
+
+def _with_body(entries):
+    """An entry whose facts point into its bodies, and the first such pointer."""
+    for entry in entries:
+        data, tail = _read_entry(entry)
+        stack = [data["facts"]]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if item.get("k") == "function" and isinstance(item.get("b"), list):
+                    return entry, data, tail, item
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    raise AssertionError("no cached function body")
+
+
 def test_corrupt_and_foreign_entries_are_rebuilt(app, parses):
     cold = _result(app)
     _drop_reports(app)
     entries = _entries(app)
-    entries[0].write_bytes(b"\x00{not json")
-    data = json.loads(entries[1].read_text())
+    entry, data, tail, function = _with_body(entries)
+    function["b"] = [0, len(tail) + 10]  # points past the end of its entry
+    _write_entry(entry, data, tail)
+    others = [e for e in entries if e != entry]
+    others[0].write_bytes(b"\x00{not json")
+    data, tail = _read_entry(others[1])
     data["tag"] = "9.9.9-py2.7"
-    entries[1].write_text(json.dumps(data))
-    data = json.loads(entries[2].read_text())
+    _write_entry(others[1], data, tail)
+    data, tail = _read_entry(others[2])
     data["facts"] = {"k": "no-such-kind"}
-    entries[2].write_text(json.dumps(data))
+    _write_entry(others[2], data, tail)
     parses.clear()
     assert _result(app) == cold
-    assert len(parses) == 3
+    assert len(parses) == 4
     _drop_reports(app)
     parses.clear()
     assert _result(app) == cold
@@ -114,7 +144,7 @@ def test_two_concurrent_scans_leave_a_valid_cache(app, parses):
     assert outs[0] == outs[1]
     assert not list((app / CACHE_DIR).rglob(".tmp-*"))
     for entry in _entries(app):
-        json.loads(entry.read_text())
+        _read_entry(entry)
     warm = _result(app)
     assert parses == []
     assert warm["diagnostics"] == outs[0]["diagnostics"]

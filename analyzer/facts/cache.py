@@ -3,7 +3,8 @@
 Why: LibCST parses ~14k lines/s per core, so a pre-commit hook must not re-parse unchanged
 files. An entry is keyed by the sha256 of the file's bytes, the routerlint version and the
 target Python version (the facts, e.g. syntax verdicts, depend on all three). Entries are
-JSON, never pickle: a cache file must not be able to run code. One small file per content
+JSON, never pickle: a cache file must not be able to run code (a line of JSON, then the
+function bodies it points into: see put). One small file per content
 hash, sharded by the first two hex digits, written atomically (temp file + os.replace), so
 two concurrent runs can only ever write the same bytes to the same name. Anything unreadable,
 corrupt or foreign is treated as a miss and rewritten.
@@ -17,12 +18,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from routerlint import __version__
 
 CACHE_DIR = ".routerlint_cache"
-FORMAT = 22  # bump when the JSON layout of facts, or what the scanner reads, changes
+FORMAT = 23  # bump when the JSON layout of facts, or what the scanner reads, changes
 
 
 def digest(data: bytes) -> str:
@@ -77,20 +78,36 @@ class Cache:
             return None
 
     def decode(self, key: str, raw: bytes) -> Optional[Any]:
-        """The JSON-ready facts in entry `raw`, or None when it is corrupt or foreign."""
+        """The JSON-ready facts in entry `raw`, or None when it is corrupt or foreign (for
+        entries without function bodies: revisions)."""
+        found = self.decode_facts(key, raw)
+        return None if found is None or found[1] else found[0]
+
+    def decode_facts(self, key: str, raw: bytes) -> Optional[Tuple[Any, str]]:
+        """(the JSON-ready facts, the function bodies they point into) of entry `raw`, or None
+        when it is corrupt or foreign."""
+        head, _, tail = raw.partition(b"\n")
         try:
-            data = json.loads(raw)
+            data = json.loads(head)
+            bodies = tail.decode("utf-8")
         except ValueError:
             return None
         if not isinstance(data, dict) or data.get("key") != key or data.get("tag") != self.tag:
             return None
-        return data.get("facts")
+        return data.get("facts"), bodies
 
     def put(self, key: str, facts: Any) -> None:
+        """Store JSON-ready facts: one line of JSON, then the function bodies it points into
+        (split_bodies). A body's JSON nested as a JSON string was most of an entry's bytes,
+        every quote escaped, and the decoder paid for all of it on every run; now the
+        decoder reads only the skeleton and a body is sliced out when first needed."""
+        bodies: List[str] = []
+        skeleton = split_bodies(facts, bodies, [0])
         try:
             self._ensure()
             write_atomic(self._entry(key), json.dumps(
-                {"key": key, "tag": self.tag, "facts": facts}, separators=(",", ":")))
+                {"key": key, "tag": self.tag, "facts": skeleton}, separators=(",", ":"))
+                + "\n" + "".join(bodies))
         except OSError:
             pass  # read-only checkout, full disk: run uncached
 
@@ -134,6 +151,24 @@ class Cache:
                 {"executable": executable, "stamp": stamp, "probe": probe}))
         except OSError:
             pass
+
+
+def split_bodies(data: Any, bodies: List[str], size: List[int]) -> Any:
+    """`data` (JSON-ready facts) with each function's body JSON ("b") moved to `bodies` and
+    replaced by its [start, end] there (`size`: the characters already in `bodies`). Bodies
+    of nested functions stay inside their outer body's JSON."""
+    if type(data) is dict:
+        if data.get("k") == "function" and type(data.get("b")) is str:
+            body = data["b"]
+            data = dict(data, b=[size[0], size[0] + len(body)])
+            bodies.append(body)
+            size[0] += len(body)
+            return data
+        return {k: split_bodies(v, bodies, size) if type(v) in (dict, list) else v
+                for k, v in data.items()}
+    if type(data) is list:
+        return [split_bodies(x, bodies, size) if type(x) in (dict, list) else x for x in data]
+    return data
 
 
 def clean(root: Path) -> bool:

@@ -297,6 +297,8 @@ class _LazyFunctionDef(FunctionDef):
     def __getattr__(self, name: str) -> Any:  # only called when `body` is not decoded yet
         if name == "body":
             raw = self.__dict__["_raw"]
+            if type(raw) is tuple:  # (bodies, start, end): a slice of the cache entry's tail
+                raw = raw[0][raw[1]:raw[2]]
             body = from_json(json.loads(raw)) if raw else []
             self.__dict__["body"] = body
             return body
@@ -335,6 +337,9 @@ def body_may_contain(function: FunctionDef, *texts: str) -> bool:
     raw = function.__dict__.get("_raw")
     if raw is None or "body" in function.__dict__:
         return True
+    if type(raw) is tuple:
+        bodies, start, end = raw
+        return any(bodies.find(text, start, end) >= 0 for text in texts)
     return any(text in raw for text in texts)
 
 
@@ -362,29 +367,39 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
-def from_json(data: Any) -> Any:
-    """The inverse of :func:`to_json`; raises KeyError/TypeError on foreign data.
-    Hot on the warm path (every cached fact passes here), hence no recursion into scalars."""
+def from_json(data: Any, bodies: str = "") -> Any:
+    """The inverse of :func:`to_json`; raises KeyError/TypeError on foreign data. A function's
+    "b" is its body's JSON, or [start, end] of it in `bodies` (a cache entry's tail, see
+    cache.split_bodies). Hot on the warm path (every cached fact passes here), hence no
+    recursion into scalars."""
     if type(data) is dict:
         kind = data.get("k")
         if kind is None:
-            return {k: from_json(v) if type(v) in _NESTED else v for k, v in data.items()}
+            return {k: from_json(v, bodies) if type(v) in _NESTED else v
+                    for k, v in data.items()}
         if kind == "dict":
-            return {k: from_json(v) if type(v) in _NESTED else v
+            return {k: from_json(v, bodies) if type(v) in _NESTED else v
                     for k, v in data["items"].items()}
         if kind == "function":
+            raw = data.get("b", "")
+            if type(raw) is list:
+                start, end = raw
+                if type(start) is not int or type(end) is not int or not \
+                        0 <= start <= end <= len(bodies):
+                    raise ValueError("a function body outside its cache entry")
+                raw = (bodies, start, end)
             obj = object.__new__(_LazyFunctionDef)
             obj.__dict__.update(line=data["line"], col=data["col"], name=data["name"],
                                 params=data.get("params", []), reads=data.get("reads", []),
                                 routes=data.get("routes", []),
-                                def_calls=data.get("def_calls", []), _raw=data.get("b", ""))
+                                def_calls=data.get("def_calls", []), _raw=raw)
             return obj
         cls = _KINDS[kind]
-        obj = cls(**{k: from_json(v) if type(v) in _NESTED else v
+        obj = cls(**{k: from_json(v, bodies) if type(v) in _NESTED else v
                      for k, v in data.items() if k != "k"})
         if cls is ModuleFacts:
             obj.suppressions = {int(k): v for k, v in obj.suppressions.items()}
         return obj
     if type(data) is list:
-        return [from_json(x) if type(x) in _NESTED else x for x in data]
+        return [from_json(x, bodies) if type(x) in _NESTED else x for x in data]
     return data

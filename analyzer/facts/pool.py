@@ -140,12 +140,12 @@ class Scanner:
         collect = self._start(work, background=meanwhile is not None)
         late: Work = []  # foreign or damaged cache entries: parsed again and overwritten
         for key, raw, data, path in cached:
-            facts = self.cache.decode(key, raw)  # type: ignore[union-attr]  (cached: a cache)
+            found = self.cache.decode_facts(key, raw)  # type: ignore[union-attr]  (a cache)
             try:
-                if facts is None:
+                if found is None:
                     raise ValueError(key)
                 for index in slots[key]:
-                    results[index] = from_json(facts)
+                    results[index] = from_json(*found)
             except (KeyError, TypeError, ValueError, AttributeError):
                 late.append((key, data, path))
         if meanwhile is not None:

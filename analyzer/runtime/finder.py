@@ -28,6 +28,7 @@ class Finder:
         self._internal_tops = {name.split(".")[0] for name in modules}
         self._specs: Dict[str, Optional[Spec]] = {}
         self._elsewhere: Dict[str, Optional[str]] = {}
+        self._deeper: Optional[Dict[str, List[str]]] = None  # name -> modules holding it deeper
         self._first: Tuple[Path, ...] = ()  # a script's sys.path before the roots (scoped)
         self._last: Tuple[Path, ...] = ()
         self._alias: Dict[str, str] = {}  # top-level name found there -> its module name
@@ -39,6 +40,7 @@ class Finder:
         twin = Finder(self.project, self.modules, self.env, self.installed)
         twin._first, twin._last = first, last
         twin._elsewhere, twin._by_path = self._elsewhere, self._by_path  # shared, filled lazily
+        twin._deeper = self._deeper
         return twin
 
     def find(self, name: str) -> Optional[Spec]:
@@ -158,7 +160,13 @@ class Finder:
         if top not in self._elsewhere:
             from routerlint.runtime.roots import homes
 
-            places = homes(self.modules, {top}, self.project.root).get(top, [])
+            if self._deeper is None:  # one pass over the modules, not one per name asked
+                self._deeper = {}
+                for module in self.modules:
+                    for part in set(module.split(".")[1:]):
+                        self._deeper.setdefault(part, []).append(module)
+            holders = {m: self.modules[m] for m in self._deeper.get(top, ())}
+            places = homes(holders, {top}, self.project.root).get(top, [])
             self._elsewhere[top] = next((h.shown for h in places if h.stops), None)
         return self._elsewhere[top]
 
