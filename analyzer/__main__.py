@@ -1,3 +1,25 @@
-from routerlint.cli import main
+"""`routerlint` and `python -m routerlint`. A scan is handed to the user's running daemon
+(`routerlint daemon start`) when there is one, before click or anything else is imported, and
+its answer printed as is; everything else runs here."""
 
-main()
+import sys
+
+
+def run() -> None:
+    from routerlint.daemon.client import forward
+
+    answer = forward(sys.argv[1:])
+    if answer is None:
+        from routerlint.cli import main
+
+        main()
+        return
+    code, out, err = answer
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()

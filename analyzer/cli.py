@@ -91,6 +91,8 @@ def _codes(value):
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write any cache (.routerlint_cache/: facts, installed "
                    "packages' names, whole reports).")
+@click.option("--no-daemon", is_flag=True,
+              help="Run in this process even when a daemon (`routerlint daemon start`) runs.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Parse cache misses in N processes (default: all cores, when it pays).")
 @click.option("-v", "--verbose", is_flag=True,
@@ -111,7 +113,7 @@ def _codes(value):
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, fail_on, statistics, quiet, output_file,
          baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
-         verbose, environ) -> None:
+         verbose, environ, no_daemon) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
 
@@ -213,6 +215,58 @@ def graph(paths, drawing, python, app, config_file, src, exclude, target_version
     settings.src = list(src) or settings.src
     settings.extend_exclude = settings.extend_exclude + list(exclude)
     click.echo(DRAWINGS[drawing](analyze(_options(paths, settings, python=python))))
+
+
+@main.group()
+def daemon() -> None:
+    """A background routerlint that keeps its imports and the decoded facts of every file
+    between scans: `routerlint scan` hands it its work while it runs (one per user and
+    routerlint version; it stops after an idle hour)."""
+    from routerlint.daemon.channel import supported
+    from routerlint.errors import UsageError
+
+    if not supported():
+        raise UsageError("the daemon needs Unix sockets, which this system lacks; "
+                         "`routerlint scan` works without it")
+
+
+@daemon.command("start")
+@click.option("--idle", "idle_minutes", type=click.FloatRange(min=0.01), default=60,
+              show_default=True, metavar="MINUTES", help="Stop after this long without a scan.")
+def daemon_start(idle_minutes: float) -> None:
+    """Start the daemon (nothing happens when it already runs)."""
+    from routerlint.daemon.client import start
+    from routerlint.errors import UsageError
+
+    try:
+        answer, path, started = start(idle_minutes)
+    except OSError as exc:
+        raise UsageError(f"cannot start the daemon: {exc}") from None
+    state = "started" if started else "already running"
+    click.echo(f"routerlint: daemon {state} (pid {answer['pid']}, socket {path}); "
+               "`routerlint scan` uses it until `routerlint daemon stop`")
+
+
+@daemon.command("stop")
+def daemon_stop() -> None:
+    """Stop the daemon."""
+    from routerlint.daemon.client import stop
+
+    answer = stop()
+    click.echo("routerlint: daemon stopped" if answer is not None else
+               "routerlint: no daemon was running")
+
+
+@daemon.command("status")
+def daemon_status() -> None:
+    """Say whether the daemon runs (exit 0) or not (exit 1)."""
+    from routerlint.daemon.client import status
+
+    answer, path = status()
+    if answer is None:
+        click.echo("routerlint: no daemon is running")
+        sys.exit(1)
+    click.echo(f"routerlint: daemon running (pid {answer['pid']}, socket {path})")
 
 
 def _progress_wanted(output_format: str, quiet: bool) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from routerlint import suppress
 from routerlint.diagnose import cause_of, key_of, root_causes
@@ -91,15 +91,18 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     fastapi = installed_version(env.path, "fastapi")
     infers = fastapi is None or fastapi >= (0, 89)  # the return annotation as response model
 
-    def fresh(using: Finder = finder) -> Simulation:
-        return Simulation(using.find, using.missing_code, using.children,
-                          using.missing_message, kinds.resolve, environ, infers,
-                          read_env_file)
+    def unit(key, work: Callable[[Simulation], Any], using: Finder = finder):
+        """(a simulation, work(it)); in the daemon, last run's when it would do the same."""
+        from routerlint.facts import pool
+        from routerlint.runtime.reuse import World, run_unit
 
-    sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, fresh)
+        return run_unit(pool.MEMORY, key, World(using, kinds.resolve, read_env_file),
+                        environ, infers, work)
+
+    sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, unit)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
     sweeps = _sweep([name for name in sorted(modules) if name not in executed], modules,
-                    finder, fresh)
+                    finder, unit)
     results, failing = _router_results(routers, modules, last, alone, entry)
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
@@ -247,8 +250,7 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
     return renamed, _scan(renamed, scanner, known)
 
 
-def _start_up(entry: Optional[str], factory, routers: Dict[str, int],
-              fresh: Callable[[], Simulation]):
+def _start_up(entry: Optional[str], factory, routers: Dict[str, int], unit: Callable):
     """The app's start-up, then each router it did not load, alone: (simulations, each
     router's last outcome and whether it was judged alone, the alone outcomes, the
     exception the app raised or None). `factory` is `module:function` that start-up calls."""
@@ -256,14 +258,17 @@ def _start_up(entry: Optional[str], factory, routers: Dict[str, int],
     last: Dict[str, Tuple[Outcome, bool]] = {}
     raised_by_app: Optional[Raised] = None
     if entry is not None:
-        sim = fresh()
+        def start(sim: Simulation) -> Optional[Raised]:
+            try:
+                sim.import_module(entry)
+                if factory:  # `uvicorn --factory module:create_app`: start-up calls it
+                    sim.call_local(sim.sys_modules[entry], factory.partition(":")[2], 0)
+            except Raised as raised:
+                return raised
+            return None
+
+        sim, raised_by_app = unit(("start-up", entry, factory), start)
         sims.append(sim)
-        try:
-            sim.import_module(entry)
-            if factory:  # `uvicorn --factory module:create_app`: start-up calls it
-                sim.call_local(sim.sys_modules[entry], factory.partition(":")[2], 0)
-        except Raised as raised:
-            raised_by_app = raised
         for outcome in sim.attempts:
             if outcome.module in routers:
                 last[outcome.module] = (outcome, False)
@@ -274,9 +279,8 @@ def _start_up(entry: Optional[str], factory, routers: Dict[str, int],
     for router in routers:
         if router in last and last[router][0].ok:
             continue
-        sim = fresh()
+        sim, alone[router] = unit(("alone", router), lambda sim: _import_alone(sim, router))
         sims.append(sim)
-        alone[router] = _import_alone(sim, router)
         if router not in last:
             last[router] = (alone[router], True)
     return sims, last, alone, raised_by_app
@@ -312,7 +316,7 @@ def _checks(context: Context, after_suppressions: bool = False) -> List[Diagnost
 
 
 def _sweep(leftover: List[str], modules: Modules, finder: Finder,
-           fresh: Callable[[Finder], Simulation]) -> List[Simulation]:
+           unit: Callable) -> List[Simulation]:
     """Modules start-up never imports, each tried once: scripts and tests in the sys.path
     they run with (roots.script_scopes), one interpreter per scope; the rest in one more."""
     from routerlint.runtime.roots import script_scopes
@@ -320,22 +324,24 @@ def _sweep(leftover: List[str], modules: Modules, finder: Finder,
     if not leftover:
         return []
     wanted = set(leftover)
-    groups = [(finder.scoped(*scope), [n for n in names if n in wanted])
+    groups = [(scope, finder.scoped(*scope), [n for n in names if n in wanted])
               for scope, names in script_scopes(modules).items()]
-    scripts = {name for _, names in groups for name in names}
-    groups.append((finder, [name for name in leftover if name not in scripts]))
+    scripts = {name for _, _, names in groups for name in names}
+    groups.append((None, finder, [name for name in leftover if name not in scripts]))
     sims = []
-    for using, names in groups:
+    for scope, using, names in groups:
         if not names:
             continue
-        sim = fresh(using)
-        sims.append(sim)
-        for name in names:
-            if name not in sim.executed:
-                try:
-                    sim.import_module(name)
-                except Raised:
-                    pass
+
+        def sweep(sim: Simulation, names: List[str] = names) -> None:
+            for name in names:
+                if name not in sim.executed:
+                    try:
+                        sim.import_module(name)
+                    except Raised:
+                        pass
+
+        sims.append(unit(("sweep", scope, tuple(names)), sweep, using)[0])
     return sims
 
 

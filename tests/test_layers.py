@@ -23,8 +23,9 @@ LAYERS: List[Tuple[str, ...]] = [
      "routerlint.baseline", "routerlint.settings", "routerlint.options"),
     ("routerlint.reporters",),
     ("routerlint.report_cache",),
-    ("routerlint.engine", "routerlint.phases"),
-    ("routerlint.cli", "routerlint.__main__"),
+    ("routerlint.engine", "routerlint.phases", "routerlint.daemon"),
+    ("routerlint.cli",),
+    ("routerlint.__main__", "routerlint.daemon.server"),
 ]
 
 

@@ -39,6 +39,57 @@ POOL_MIN_BYTES = 150_000
 Work = List[Tuple[str, bytes, str]]  # (content hash, source bytes, path)
 
 
+class Memory:
+    """What a long-lived process (routerlint's daemon) keeps from one run to the next: the
+    facts of each content it decoded or parsed, and each file's last stamp, so that a file
+    whose size and mtime are unchanged is neither read nor hashed again. Facts are never
+    changed once built, so runs can share them. Only what the last run used is kept."""
+
+    def __init__(self) -> None:
+        self.facts: Dict[tuple, ModuleFacts] = {}
+        self.stamps: Dict[str, Tuple[int, int, str]] = {}
+        self.kept: Dict[Any, Any] = {}  # other layers' results (phases: simulations)
+        self._older: Tuple[dict, dict, dict] = ({}, {}, {})
+
+    def begin(self) -> None:
+        """A new run: what it does not use again is forgotten after it."""
+        self._older = (self.facts, self.stamps, self.kept)
+        self.facts, self.stamps, self.kept = {}, {}, {}
+
+    def recall(self, key: Any) -> Any:
+        """What the last run kept under `key` (None if nothing); it is now this run's to keep."""
+        return self.kept.pop(key, None) or self._older[2].pop(key, None)
+
+    def get(self, key: tuple) -> Optional[ModuleFacts]:
+        found = self.facts.get(key)
+        if found is None:
+            found = self._older[0].get(key)
+            if found is not None:
+                self.facts[key] = found
+        return found
+
+    def unchanged(self, path: str, target: tuple) -> Optional[Tuple[tuple, ModuleFacts]]:
+        """(its stamp, its facts) when `path` has the size and mtime of its last stamp."""
+        stamp = self.stamps.get(path) or self._older[1].get(path)
+        if stamp is None or stamp[1] == -1:  # racy: modified around its last read
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
+            return None
+        facts = self.get((target, stamp[2]))
+        if facts is None:
+            return None
+        self.stamps[path] = stamp
+        return stamp, facts
+
+
+# Set in the daemon only (daemon/server.py); a fresh process decodes what it needs once.
+MEMORY: Optional[Memory] = None
+
+
 def _parse(data: bytes, filename: str, mode: Tuple[int, ...]) -> Any:
     """`mode`: (major, minor) of the target, then the large-file limit in bytes."""
     from routerlint.facts.model import to_json
@@ -122,12 +173,25 @@ class Scanner:
         slots: Dict[str, List[int]] = {}  # content hash -> indexes with that content
         cached: List[Tuple[str, bytes, bytes, str]] = []  # (hash, cache entry, source, path)
         work: Work = []
+        memory = MEMORY
         for index, source in enumerate(sources):
+            if memory is not None:
+                known = memory.unchanged(str(source.path), self.target)
+                if known is not None:
+                    self.files[str(source.path)], results[index] = known
+                    continue
             data = self._read(source)
             if isinstance(data, ModuleFacts):
                 results[index] = data
                 continue
             key = digest(data)
+            if memory is not None:
+                path = str(source.path)
+                memory.stamps[path] = self.files[path]
+                remembered = memory.get((self.target, key))
+                if remembered is not None:
+                    results[index] = remembered
+                    continue
             if key in slots:
                 slots[key].append(index)
                 continue
@@ -145,7 +209,11 @@ class Scanner:
                 if found is None:
                     raise ValueError(key)
                 for index in slots[key]:
-                    results[index] = from_json(*found)
+                    # the daemon shares one object per content, as its later runs will
+                    results[index] = (from_json(*found) if memory is None or index == slots[key][0]
+                                      else results[slots[key][0]])
+                if memory is not None:
+                    memory.facts[(self.target, key)] = results[slots[key][0]]
             except (KeyError, TypeError, ValueError, AttributeError):
                 late.append((key, data, path))
         if meanwhile is not None:
@@ -166,7 +234,10 @@ class Scanner:
             if self.cache is not None:
                 self.cache.put(key, facts)
             for index in slots[key]:
-                results[index] = from_json(facts)
+                results[index] = (from_json(facts) if memory is None or index == slots[key][0]
+                                  else results[slots[key][0]])
+            if memory is not None:
+                memory.facts[(self.target, key)] = results[slots[key][0]]
         return results  # type: ignore[return-value]
 
     def _workers(self, work: Work) -> int:

@@ -1,0 +1,85 @@
+"""The client side: hand a `scan` to the user's running daemon, start it, stop it, ask it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Tuple
+
+from routerlint.daemon import channel
+
+IDLE_MINUTES = 60  # a daemon nobody asks for this long stops by itself
+
+
+def forward(argv) -> Optional[Tuple[int, str, str]]:
+    """(exit code, stdout, stderr) of `routerlint <argv>` run by the daemon, or None when
+    this must run here: not a scan, `--no-cache` / `--no-daemon`, or no daemon of this code."""
+    argv = list(argv)
+    if not argv or argv[0] != "scan" or "--no-cache" in argv or "--no-daemon" in argv:
+        return None
+    if not channel.supported():
+        return None
+    stamp = channel.code_stamp()
+    path = channel.socket_path(stamp)
+    if path is None or not path.exists():
+        return None
+    answer = _ask(path, {"run": argv, "cwd": os.getcwd(), "env": dict(os.environ),
+                         "stamp": stamp})
+    if answer is None or "code" not in answer:
+        return None  # it stopped, crashed, or serves other code: run here
+    return answer["code"], answer["out"], answer["err"]
+
+
+def _ask(path: Path, message) -> Optional[dict]:
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(path))
+            channel.send(conn, message)
+            return channel.receive(conn)
+    except (OSError, ValueError):
+        return None
+
+
+def status() -> Tuple[Optional[dict], Optional[Path]]:
+    """(the daemon's answer to a ping, or None; its socket path)."""
+    if not channel.supported():
+        return None, None
+    stamp = channel.code_stamp()
+    path = channel.socket_path(stamp)
+    if path is None or not path.exists():
+        return None, path
+    return _ask(path, {"ping": True, "stamp": stamp}), path
+
+
+def start(idle_minutes: float = IDLE_MINUTES) -> Tuple[dict, Path, bool]:
+    """Start the daemon unless it runs: (its ping answer, socket path, started now?).
+    Raises OSError when it does not answer within 20 s."""
+    answer, path = status()
+    if answer is not None:
+        return answer, path, False  # type: ignore[return-value]
+    if path is None:
+        raise OSError("no private folder for the daemon's socket (set ROUTERLINT_DAEMON_DIR "
+                      "to a folder only you can enter)")
+    subprocess.Popen([sys.executable, "-m", "routerlint.daemon.server", str(path),
+                      str(idle_minutes * 60)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        answer, _ = status()
+        if answer is not None:
+            return answer, path, True
+        time.sleep(0.05)
+    raise OSError(f"the daemon did not answer on {path} within 20 s")
+
+
+def stop() -> Optional[dict]:
+    """Ask the daemon to stop; its last answer, or None when none was running."""
+    answer, path = status()
+    if answer is None or path is None:
+        return None
+    return _ask(path, {"stop": True, "stamp": answer.get("stamp")})

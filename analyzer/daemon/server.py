@@ -1,0 +1,116 @@
+"""The daemon: one process that serves `routerlint scan` runs one after another.
+
+    python -m routerlint.daemon.server SOCKET IDLE_SECONDS   (started by `routerlint daemon start`)
+
+Each request runs the very command line the client was given, in the client's folder and
+with the client's environment variables, output captured; the answer is the exit code and
+the two outputs. What stays between runs is only what cannot change a report: imported
+modules and, in facts/pool.py's Memory, each file's facts by content (a file whose size and
+mtime are those of its last stamp is not even read again).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any, Dict
+
+from routerlint.daemon import channel
+
+
+def serve(path: str, idle_seconds: float) -> None:
+    import libcst  # noqa: F401  (imported once, here, not on every scan)
+    import networkx  # noqa: F401
+
+    import routerlint.phases  # noqa: F401
+    from routerlint.facts import pool
+
+    pool.MEMORY = pool.Memory()
+    stamp = channel.code_stamp()
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    os.chmod(path, 0o600)
+    ours = os.stat(path).st_ino
+    listener.listen(16)
+    listener.settimeout(idle_seconds)
+    try:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                return  # idle: stop
+            with conn:
+                conn.settimeout(None)
+                try:
+                    request = channel.receive(conn)
+                except (OSError, ValueError):
+                    continue
+                if not isinstance(request, dict):
+                    continue
+                answer = _handle(request, stamp)
+                try:
+                    channel.send(conn, answer)
+                except OSError:
+                    pass  # the client left
+                if answer.get("stopping"):
+                    return
+    finally:
+        listener.close()
+        try:
+            if os.stat(path).st_ino == ours:  # not a newer daemon's socket
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _handle(request: Dict[str, Any], stamp: str) -> Dict[str, Any]:
+    if request.get("stamp") != stamp:
+        return {"stopping": True, "stale": True}  # the client runs other code: make way
+    if request.get("stop"):
+        return {"stopping": True, "pid": os.getpid()}
+    if "run" in request:
+        try:
+            return _run(request["run"], request["cwd"], request["env"])
+        except Exception:  # noqa: BLE001 — its folder vanished, a bug: the client runs it
+            return {}
+    return {"pid": os.getpid(), "stamp": stamp}
+
+
+def _run(argv, cwd: str, env: Dict[str, str]) -> Dict[str, Any]:
+    """`routerlint <argv>` as the client would have run it: its folder, its environment."""
+    from routerlint.cli import main
+    from routerlint.facts import pool
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    code: Any = 0
+    pool.MEMORY.begin()  # type: ignore[union-attr]
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main.main(args=list(argv), prog_name="routerlint")
+            except SystemExit as exc:
+                code = exc.code
+            if "-v" in argv or "--verbose" in argv:
+                print(f"routerlint: served by the daemon (pid {os.getpid()})", file=sys.stderr)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    if not isinstance(code, int):
+        code = 0 if code is None else 1
+    return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], float(sys.argv[2]))

@@ -1,0 +1,133 @@
+"""The daemon (`routerlint daemon start`) must print exactly what a fresh, uncached process
+prints, after any sequence of edits: it keeps facts and reuses last run's simulations, so
+random edit sequences on the bundled example (and a copy of a fixture) compare its report
+with a `--no-cache` run after every step."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES_DIR, FIXTURES_DIR, copy_fixture
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets only")
+
+
+@pytest.fixture
+def daemon_env():
+    """An environment whose daemon lives in a private, short-named folder of this test."""
+    folder = tempfile.mkdtemp(prefix="rld-", dir="/tmp")  # socket paths are short on Linux
+    env = {**os.environ, "ROUTERLINT_DAEMON_DIR": folder}
+    yield env
+    subprocess.run([sys.executable, "-m", "routerlint", "daemon", "stop"], env=env,
+                   capture_output=True, timeout=60)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _routerlint(env, *args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "routerlint", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _report(proc) -> dict:
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    data["summary"].pop("seconds")
+    return data
+
+
+def test_daemon_start_status_stop(daemon_env):
+    assert _routerlint(daemon_env, "daemon", "status").returncode == 1
+    started = _routerlint(daemon_env, "daemon", "start", "--idle", "5")
+    assert started.returncode == 0 and "daemon started" in started.stdout, started.stderr
+    again = _routerlint(daemon_env, "daemon", "start")
+    assert "already running" in again.stdout
+    status = _routerlint(daemon_env, "daemon", "status")
+    assert status.returncode == 0 and "daemon running" in status.stdout
+    assert "no daemon" not in _routerlint(daemon_env, "daemon", "stop").stdout
+    assert _routerlint(daemon_env, "daemon", "status").returncode == 1
+
+
+def test_scan_without_a_daemon_runs_here(daemon_env, tmp_path):
+    app = copy_fixture(EXAMPLES_DIR / "backend", tmp_path)
+    proc = _routerlint(daemon_env, "scan", "-v", "--exit-zero", str(app))
+    assert proc.returncode == 0 and "served by the daemon" not in proc.stderr
+
+
+def test_usage_errors_come_back_as_they_are(daemon_env, tmp_path):
+    _routerlint(daemon_env, "daemon", "start", "--idle", "5")
+    proc = _routerlint(daemon_env, "scan", str(tmp_path / "missing"))
+    assert proc.returncode == 2 and "no such file or directory" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def _edits(root: Path, rng: random.Random, step: int):
+    """One random edit of the app under `root`; returns what it did (for the failure text)."""
+    files = sorted(p for p in root.rglob("*.py") if ".routerlint_cache" not in p.parts)
+    modules = [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+               for p in files]
+    target = rng.choice(files)
+    kind = rng.choice(["name", "import", "missing-name", "missing-package", "syntax",
+                       "restore", "new-router", "delete", "touch", "def"])
+    text = target.read_text()
+    if kind == "name":
+        target.write_text(text + f"\nEDIT_{step} = {step}\n")
+    elif kind == "import":
+        target.write_text(f"import {rng.choice(modules)}\n" + text)
+    elif kind == "missing-name":
+        target.write_text(text + f"\nfrom {rng.choice(modules)} import NotThere{step}\n")
+    elif kind == "missing-package":
+        target.write_text(f"import not_installed_{step}\n" + text)
+    elif kind == "syntax":
+        target.write_text(text + "\ndef broken(a=1, b):\n    pass\n")
+    elif kind == "restore":
+        original = ORIGINALS.get(target)
+        if original is not None:
+            target.write_text(original)
+    elif kind == "new-router":
+        package = rng.choice([p.parent for p in files if p.name == "__init__.py"])
+        new = package / f"added_{step}.py"
+        new.write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+        target.write_text(text + f"\nimport {'.'.join(new.relative_to(root).with_suffix('').parts)}\n")
+    elif kind == "delete":
+        if target.name != "__init__.py":
+            target.unlink()
+    elif kind == "touch":
+        os.utime(target)
+    elif kind == "def":  # a body edit: the lines below it move
+        target.write_text(f"def helper_{step}():\n    import not_installed_lazy\n\n\n" + text)
+    return f"{kind} {target.relative_to(root)}"
+
+
+ORIGINALS: dict = {}
+
+
+@pytest.mark.parametrize("app,seed", [("examples/backend", 1), ("examples/backend", 2),
+                                      ("fixtures/order_loader_loop_conflict_second", 3),
+                                      ("fixtures/env_chosen_imports", 4)])
+def test_daemon_answers_as_a_fresh_process_after_every_edit(daemon_env, tmp_path, app, seed):
+    base = {"examples": EXAMPLES_DIR, "fixtures": FIXTURES_DIR}[app.split("/")[0]]
+    root = copy_fixture(base / app.split("/")[1], tmp_path)
+    ORIGINALS.clear()
+    ORIGINALS.update((p, p.read_text()) for p in root.rglob("*.py"))
+    extra = ["--env", "SEARCH_BACKEND=Local"] if "env_chosen" in app else []
+    started = _routerlint(daemon_env, "daemon", "start", "--idle", "5")
+    assert started.returncode == 0, started.stderr
+    rng = random.Random(seed)
+    done = []
+    for step in range(8):
+        served = _routerlint(daemon_env, "scan", "--format", "json", "--exit-zero", "-v",
+                             *extra, str(root))
+        assert "served by the daemon" in served.stderr, served.stderr[-2000:]
+        fresh = _routerlint(daemon_env, "scan", "--format", "json", "--exit-zero",
+                            "--no-cache", *extra, str(root))
+        assert _report(served) == _report(fresh), f"after: {done}"
+        done.append(_edits(root, rng, step))
