@@ -26,6 +26,7 @@ uses for it):
 |---|---|---|
 | "Multiple head revisions are present" (MultipleHeads) | RL400 | `revision =` line of each head |
 | warning "Revision X referenced from ... is not present" | RL401 | `down_revision =` of the revision naming X |
+| KeyError 'X' while the map resolves `depends_on` (no warning) | RL401 | `depends_on =` of each revision naming X |
 | warning "Revision X is present more than once", then MultipleHeads with X twice (the ignored file still counts as a head) | RL402 | `revision =` of each file Alembic did not keep |
 | CycleDetected "... is detected in revisions (a, b)" | RL403 | `down_revision =` of each named revision |
 | "duplicate column name", "already exists" (sqlite) | RL404 | the revision line in the traceback |
@@ -78,6 +79,17 @@ class Places:
     def of(self, rev: str, name: str) -> list[str]:
         return [self.at(path, name) for path in self.files.get(rev, [])]
 
+    def naming(self, missing: str, name: str) -> list[str]:
+        """`name =` lines (e.g. depends_on) of the revision files whose value quotes `missing`."""
+        found = []
+        for paths in self.files.values():
+            for path in paths:
+                text = path.read_text(encoding="utf-8")
+                match = re.search(_ASSIGN.format(name=name) + r"(.*)$", text, re.M)
+                if match and re.search(rf"['\"]{re.escape(missing)}['\"]", match.group(1)):
+                    found.append(self.at(path, name))
+        return found
+
 
 def _frame_at(fixture: Path, exc: BaseException) -> list[str]:
     """The innermost traceback line inside the fixture (the op that the database refused)."""
@@ -112,6 +124,10 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
             if match:
                 at += places.of(match.group(2), "down_revision")
         return {"fails": "RL401", "exc": f"{text} ({'; '.join(missing)})", "at": sorted(at)}
+    if isinstance(exc, KeyError) and _raised_in(exc, "alembic/script/revision.py", "_add_depends_on"):
+        # depends_on naming nothing: Alembic looks it up without a warning first
+        return {"fails": "RL401", "exc": text,
+                "at": sorted(places.naming(str(exc.args[0]), "depends_on"))}
     if isinstance(exc, MultipleHeads) or "Multiple head" in str(exc):
         heads = script.get_heads() if script is not None else []
         twice = sorted({h for h in heads if heads.count(h) > 1})
@@ -123,10 +139,12 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
     return {"fails": "UNKNOWN", "exc": text, "at": []}
 
 
-def _raised_in(exc: BaseException, suffix: str) -> bool:
+def _raised_in(exc: BaseException, suffix: str, function: str | None = None) -> bool:
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.replace(os.sep, "/").endswith(suffix):
+        code = tb.tb_frame.f_code
+        if code.co_filename.replace(os.sep, "/").endswith(suffix) and (
+                function is None or code.co_name == function):
             return True
         tb = tb.tb_next
     return False

@@ -114,12 +114,16 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
             related=[Related(kept.path, kept.line, "the file Alembic uses for this id")],
             symbol=f"{ignored.revision}:{ignored.path}"))
     for rev, missing, line in chain.unknown:
-        what = "down_revision" if missing in rev.down else "depends_on"
+        if missing in rev.down:
+            what, said = "down_revision", (f"Revision {missing} referenced from "
+                                           f"{rev.revision} is not present")
+        else:  # looked up without a warning, before any down_revision
+            what, said = "depends_on", f"KeyError: '{missing}' while it resolves depends_on"
         found.append(UNKNOWN_DOWN.diagnostic(
             rev.path, line or rev.line, 1,
             f"revision {rev.revision}: {what} '{missing}' names no revision in "
-            f"{project.rel(location.folder)}/; every Alembic command fails (Revision "
-            f"{missing} referenced from {rev.revision} is not present)", symbol=missing))
+            f"{project.rel(location.folder)}/; every Alembic command fails ({said})",
+            symbol=missing))
     for cycle in chain.cycles:
         ids = ", ".join(r.revision for r in cycle)
         for rev in cycle:
