@@ -39,11 +39,13 @@ itself (a regex for the `revision =` / `down_revision =` lines of the file Alemb
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
 import tomllib
+import uuid
 import warnings
 from pathlib import Path
 
@@ -156,7 +158,8 @@ def _db_failure(exc: BaseException, fixture: Path) -> dict:
     code = "UNKNOWN"
     if "duplicate column name" in message or "already exists" in message:
         code = "RL404"
-    elif "no such table" in message or "no such column" in message:
+    elif ("no such table" in message or "no such column" in message
+          or "does not exist" in message):  # PostgreSQL: relation / column "x" does not exist
         code = "RL405"
     elif isinstance(exc, KeyError) and _raised_in(exc, "alembic/operations/batch.py"):
         code = "RL405"  # a batch op names a column the table it recreates does not have
@@ -193,16 +196,49 @@ def run(fixture: Path) -> dict:
         spec = tomllib.load(handle).get("migrations", {})
     os.chdir(fixture)
     sys.dont_write_bytecode = True
-    from alembic import command
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = spec.get("config", "alembic.ini")
     cfg = Config(toml_file=config) if config.endswith(".toml") else Config(config)
+    if spec.get("database", "sqlite") == "postgresql":
+        with _postgres_database() as url:
+            cfg.set_main_option("sqlalchemy.url", url)
+            return _judge(fixture, cfg)
     database = fixture / "oracle.db"
     if database.exists():
         database.unlink()
     cfg.set_main_option("sqlalchemy.url", f"sqlite:///{database}")
+    return _judge(fixture, cfg)
+
+
+@contextlib.contextmanager
+def _postgres_database():
+    """A fresh database on the server ROUTERLINT_ORACLE_POSTGRES names (the test starts one:
+    tests/pg_server.py), dropped afterwards."""
+    import psycopg2
+
+    server = os.environ.get("ROUTERLINT_ORACLE_POSTGRES")
+    if not server:
+        raise SystemExit("this fixture needs PostgreSQL: set ROUTERLINT_ORACLE_POSTGRES to a "
+                         "server URL (tests/test_migrations.py starts one)")
+    name = f"oracle_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        base = server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
+        yield f"{base}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _judge(fixture: Path, cfg) -> dict:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     places = Places(fixture)
     out: dict = {"heads": None, "upgrade": None, "not_migrated": [], "drift": [],
                  "warnings": []}
