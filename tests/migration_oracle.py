@@ -126,7 +126,8 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
             if match:
                 at += places.of(match.group(2), "down_revision")
         return {"fails": "RL401", "exc": f"{text} ({'; '.join(missing)})", "at": sorted(at)}
-    if isinstance(exc, KeyError) and _raised_in(exc, "alembic/script/revision.py", "_add_depends_on"):
+    if isinstance(exc, KeyError) and _raised_in(exc, "alembic/script/revision.py",
+                                                "_add_depends_on"):
         # depends_on naming nothing: Alembic looks it up without a warning first
         return {"fails": "RL401", "exc": text,
                 "at": sorted(places.naming(str(exc.args[0]), "depends_on"))}

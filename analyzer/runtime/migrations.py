@@ -259,6 +259,7 @@ def _describe(project: Project, location: ScriptLocation, revisions: List[Revisi
         "script_location": project.rel(location.folder),
         "config": project.rel(location.declared_in) if location.declared_in else None,
         "revisions": [{"id": r.revision, "path": r.path, "line": r.line,
+                       "message": r.message,
                        "parents": r.down, "depends_on": r.depends_on,
                        "branch_labels": r.branch_labels, "ops": len(r.ops),
                        **({"error": r.error} if r.error else {})} for r in revisions],
