@@ -17,7 +17,10 @@ What it runs, in the fixture folder (cwd), with the fixture's alembic.ini (or th
 by `config` in expect.toml's [migrations]): `ScriptDirectory.get_heads()` (what `alembic
 heads` prints), `command.upgrade(cfg, "head")` against a fresh SQLite file, then — when the
 upgrade worked — `compare_metadata` between that database and the `target_metadata` env.py
-hands Alembic (run through env.py itself, as `alembic check` does).
+hands Alembic (run through env.py itself, as `alembic check` does). With `database =
+"postgresql"` in [migrations] it runs on a fresh database of the PostgreSQL server named by
+ROUTERLINT_ORACLE_POSTGRES instead (tests/pg_server.py starts one), for what SQLite cannot
+judge (a plain alter_column, schema=).
 
 How it names what happened (Alembic's own exception or warning, then the code routerlint
 uses for it):
@@ -30,7 +33,7 @@ uses for it):
 | warning "Revision X is present more than once", then MultipleHeads with X twice (the ignored file still counts as a head) | RL402 | `revision =` of each file Alembic did not keep |
 | CycleDetected "... is detected in revisions (a, b)" | RL403 | `down_revision =` of each named revision |
 | "duplicate column name", "already exists" (sqlite) | RL404 | the revision line in the traceback |
-| "no such table", "no such column" (sqlite) | RL405 | the revision line in the traceback |
+| "no such table", "no such column" (sqlite); "... does not exist" (postgresql) | RL405 | the revision line in the traceback |
 | KeyError raised in alembic/operations/batch.py (a batch op on a missing column) | RL405 | the revision line in the traceback: the `with` of the batch |
 
 Only to turn Alembic's revision ids into lines does the oracle read the revision files
