@@ -194,14 +194,24 @@ def _options(paths, settings, **overrides):
 @click.option("--src", multiple=True, metavar="DIR", help="As for `scan`.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="As for `scan`.")
 @click.option("--target-version", metavar="pyXY", help="As for `scan`.")
-def graph(paths, drawing, python, app, config_file, src, exclude, target_version) -> None:
+@click.option("--migrations", is_flag=True,
+              help="Draw the Alembic revision graph instead: each script folder's revisions, "
+                   "heads, merges, branch labels and depends_on, revisions with RL4xx "
+                   "findings marked.")
+def graph(paths, drawing, python, app, config_file, src, exclude, target_version,
+          migrations) -> None:
     """Draw the router graph: entry point, routers, and each failing router's chain of
-    imports down to its root cause (failing ones marked)."""
+    imports down to its root cause (failing ones marked); or, with --migrations, the
+    Alembic revision graph."""
     from pathlib import Path
 
     from routerlint import settings as config
-    from routerlint.reporters.graph import DRAWINGS
     from routerlint.engine import analyze
+    from routerlint.errors import UsageError
+    if migrations:
+        from routerlint.reporters.migration_graph import DRAWINGS
+    else:
+        from routerlint.reporters.graph import DRAWINGS
 
     paths = paths or (".",)
     if config_file is not None:
@@ -214,7 +224,14 @@ def graph(paths, drawing, python, app, config_file, src, exclude, target_version
     settings.app = app or settings.app
     settings.src = list(src) or settings.src
     settings.extend_exclude = settings.extend_exclude + list(exclude)
-    click.echo(DRAWINGS[drawing](analyze(_options(paths, settings, python=python))))
+    report = analyze(_options(paths, settings, python=python))
+    if migrations and not report.migrations:
+        raise UsageError(
+            f"{report.root}: no Alembic script folder found (looked for script_location in "
+            "alembic.ini files and [tool.alembic] of pyproject.toml, then for */versions/*.py "
+            "revision files); give the project that holds alembic.ini, or drop --migrations "
+            "to draw the routers")
+    click.echo(DRAWINGS[drawing](report))
 
 
 @main.group()

@@ -12,7 +12,9 @@ RULE = Rule(
 Alembic builds its revision map from every file in the versions folder. A `down_revision`
 naming an id no file declares (a revision deleted, renamed, or repointed by hand to a typo)
 makes every Alembic command fail while the map is built ("Revision x referenced from y is
-not present", then KeyError): no upgrade, no downgrade, not even `alembic heads`.
+not present", then KeyError): no upgrade, no downgrade, not even `alembic heads`. A
+`depends_on` naming nothing (an id or a branch label) fails the same way, with a bare
+KeyError and no warning.
 
 Reported at the `down_revision =` (or `depends_on =`) line.
 
@@ -24,7 +26,7 @@ Good:
     revision = "b2"
     down_revision = "a1"          # the id of the previous revision file
 """,
-    fix="point down_revision at an existing revision id (see `alembic history`), or restore the missing file",
+    fix="point down_revision (or depends_on) at an existing revision id or branch label (see `alembic history`), or restore the missing file",
 )
 
 VALID = [project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])])]

@@ -17,7 +17,10 @@ What it runs, in the fixture folder (cwd), with the fixture's alembic.ini (or th
 by `config` in expect.toml's [migrations]): `ScriptDirectory.get_heads()` (what `alembic
 heads` prints), `command.upgrade(cfg, "head")` against a fresh SQLite file, then — when the
 upgrade worked — `compare_metadata` between that database and the `target_metadata` env.py
-hands Alembic (run through env.py itself, as `alembic check` does).
+hands Alembic (run through env.py itself, as `alembic check` does). With `database =
+"postgresql"` in [migrations] it runs on a fresh database of the PostgreSQL server named by
+ROUTERLINT_ORACLE_POSTGRES instead (tests/pg_server.py starts one), for what SQLite cannot
+judge (a plain alter_column, schema=).
 
 How it names what happened (Alembic's own exception or warning, then the code routerlint
 uses for it):
@@ -26,10 +29,11 @@ uses for it):
 |---|---|---|
 | "Multiple head revisions are present" (MultipleHeads) | RL400 | `revision =` line of each head |
 | warning "Revision X referenced from ... is not present" | RL401 | `down_revision =` of the revision naming X |
+| KeyError 'X' while the map resolves `depends_on` (no warning) | RL401 | `depends_on =` of each revision naming X |
 | warning "Revision X is present more than once", then MultipleHeads with X twice (the ignored file still counts as a head) | RL402 | `revision =` of each file Alembic did not keep |
 | CycleDetected "... is detected in revisions (a, b)" | RL403 | `down_revision =` of each named revision |
 | "duplicate column name", "already exists" (sqlite) | RL404 | the revision line in the traceback |
-| "no such table", "no such column" (sqlite) | RL405 | the revision line in the traceback |
+| "no such table", "no such column" (sqlite); "... does not exist" (postgresql) | RL405 | the revision line in the traceback |
 | KeyError raised in alembic/operations/batch.py (a batch op on a missing column) | RL405 | the revision line in the traceback: the `with` of the batch |
 
 Only to turn Alembic's revision ids into lines does the oracle read the revision files
@@ -38,11 +42,13 @@ itself (a regex for the `revision =` / `down_revision =` lines of the file Alemb
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
 import tomllib
+import uuid
 import warnings
 from pathlib import Path
 
@@ -78,6 +84,17 @@ class Places:
     def of(self, rev: str, name: str) -> list[str]:
         return [self.at(path, name) for path in self.files.get(rev, [])]
 
+    def naming(self, missing: str, name: str) -> list[str]:
+        """`name =` lines (e.g. depends_on) of the revision files whose value quotes `missing`."""
+        found = []
+        for paths in self.files.values():
+            for path in paths:
+                text = path.read_text(encoding="utf-8")
+                match = re.search(_ASSIGN.format(name=name) + r"(.*)$", text, re.M)
+                if match and re.search(rf"['\"]{re.escape(missing)}['\"]", match.group(1)):
+                    found.append(self.at(path, name))
+        return found
+
 
 def _frame_at(fixture: Path, exc: BaseException) -> list[str]:
     """The innermost traceback line inside the fixture (the op that the database refused)."""
@@ -112,6 +129,11 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
             if match:
                 at += places.of(match.group(2), "down_revision")
         return {"fails": "RL401", "exc": f"{text} ({'; '.join(missing)})", "at": sorted(at)}
+    if isinstance(exc, KeyError) and _raised_in(exc, "alembic/script/revision.py",
+                                                "_add_depends_on"):
+        # depends_on naming nothing: Alembic looks it up without a warning first
+        return {"fails": "RL401", "exc": text,
+                "at": sorted(places.naming(str(exc.args[0]), "depends_on"))}
     if isinstance(exc, MultipleHeads) or "Multiple head" in str(exc):
         heads = script.get_heads() if script is not None else []
         twice = sorted({h for h in heads if heads.count(h) > 1})
@@ -123,10 +145,12 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
     return {"fails": "UNKNOWN", "exc": text, "at": []}
 
 
-def _raised_in(exc: BaseException, suffix: str) -> bool:
+def _raised_in(exc: BaseException, suffix: str, function: str | None = None) -> bool:
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.replace(os.sep, "/").endswith(suffix):
+        code = tb.tb_frame.f_code
+        if code.co_filename.replace(os.sep, "/").endswith(suffix) and (
+                function is None or code.co_name == function):
             return True
         tb = tb.tb_next
     return False
@@ -138,7 +162,8 @@ def _db_failure(exc: BaseException, fixture: Path) -> dict:
     code = "UNKNOWN"
     if "duplicate column name" in message or "already exists" in message:
         code = "RL404"
-    elif "no such table" in message or "no such column" in message:
+    elif ("no such table" in message or "no such column" in message
+          or "does not exist" in message):  # PostgreSQL: relation / column "x" does not exist
         code = "RL405"
     elif isinstance(exc, KeyError) and _raised_in(exc, "alembic/operations/batch.py"):
         code = "RL405"  # a batch op names a column the table it recreates does not have
@@ -175,16 +200,49 @@ def run(fixture: Path) -> dict:
         spec = tomllib.load(handle).get("migrations", {})
     os.chdir(fixture)
     sys.dont_write_bytecode = True
-    from alembic import command
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = spec.get("config", "alembic.ini")
     cfg = Config(toml_file=config) if config.endswith(".toml") else Config(config)
+    if spec.get("database", "sqlite") == "postgresql":
+        with _postgres_database() as url:
+            cfg.set_main_option("sqlalchemy.url", url)
+            return _judge(fixture, cfg)
     database = fixture / "oracle.db"
     if database.exists():
         database.unlink()
     cfg.set_main_option("sqlalchemy.url", f"sqlite:///{database}")
+    return _judge(fixture, cfg)
+
+
+@contextlib.contextmanager
+def _postgres_database():
+    """A fresh database on the server ROUTERLINT_ORACLE_POSTGRES names (the test starts one:
+    tests/pg_server.py), dropped afterwards."""
+    import psycopg2
+
+    server = os.environ.get("ROUTERLINT_ORACLE_POSTGRES")
+    if not server:
+        raise SystemExit("this fixture needs PostgreSQL: set ROUTERLINT_ORACLE_POSTGRES to a "
+                         "server URL (tests/test_migrations.py starts one)")
+    name = f"oracle_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        base = server.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://", 1)
+        yield f"{base}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _judge(fixture: Path, cfg) -> dict:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     places = Places(fixture)
     out: dict = {"heads": None, "upgrade": None, "not_migrated": [], "drift": [],
                  "warnings": []}

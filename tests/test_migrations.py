@@ -1,15 +1,19 @@
 """Alembic fixtures (expect.toml with a [migrations] table): real Alembic must do what the
 table says (tests/migration_oracle.py, in a subprocess, on a copy), and routerlint — reading
-the same files statically — must predict the same codes at the same places."""
+the same files statically — must predict the same codes at the same places. Fixtures with
+`database = "postgresql"` are judged on a throwaway PostgreSQL server (tests/pg_server.py),
+started once per test process; without PostgreSQL installed they are skipped, saying why."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
+import pg_server
 from helpers import (
     TESTS, copy_fixture, fixture_dirs, fixture_id, last_json_line, load_expect, run_routerlint,
 )
@@ -28,7 +32,7 @@ def expected(spec: dict) -> dict:
     """[migrations] of expect.toml, normalised for comparison."""
     upgrade = spec["upgrade"]
     return {
-        "heads": spec["heads"],
+        "heads": spec["heads"],  # (`database` only tells the oracle where to run)
         "upgrade": upgrade if upgrade == "ok" else [upgrade["fails"], _places(upgrade["at"])],
         "not_migrated": sorted(spec.get("not_migrated", [])),
         "warnings": sorted([w["code"], _places(w["at"])] for w in spec.get("warnings", [])),
@@ -36,15 +40,34 @@ def expected(spec: dict) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server for this test process (skips, saying why, when none can start)."""
+    reason = pg_server.unavailable()
+    if reason is not None:
+        pytest.skip(f"PostgreSQL fixture not judged here: {reason}")
+    server = pg_server.Server().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 def test_there_are_alembic_fixtures():
     assert len(FIXTURES) >= 8, [f.name for f in FIXTURES]
+    on_postgres = [f.name for f in FIXTURES
+                   if load_expect(f)["migrations"].get("database") == "postgresql"]
+    assert len(on_postgres) >= 2, on_postgres
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture_id(f) for f in FIXTURES])
-def test_alembic_does_what_expect_says(fixture, tmp_path):
+def test_alembic_does_what_expect_says(fixture, tmp_path, request):
     copy = copy_fixture(fixture, tmp_path)
+    env = dict(os.environ)
+    if load_expect(fixture)["migrations"].get("database", "sqlite") == "postgresql":
+        env["ROUTERLINT_ORACLE_POSTGRES"] = request.getfixturevalue("postgres_url")
     proc = subprocess.run([sys.executable, "-I", str(ORACLE), str(copy)], capture_output=True,
-                          text=True, timeout=300, cwd=str(copy))
+                          text=True, timeout=300, cwd=str(copy), env=env)
     try:
         data = last_json_line(proc.stdout)
     except (ValueError, json.JSONDecodeError):

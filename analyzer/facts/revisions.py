@@ -30,7 +30,7 @@ _DDL_WORDS = frozenset({"create", "alter", "drop", "rename"})
 # SQLAlchemy constructs: DML ones change rows, never the schema; the DDL ones are named so.
 _DML_CALLS = frozenset({"update", "insert", "delete", "select"})
 _TYPE_CALLS = frozenset({"Enum", "ENUM", "Sequence"})  # `sa.Enum(...).create(bind)`: types
-REVISION_FORMAT = 2  # bump when Revision's JSON layout or what it reads changes (cache key)
+REVISION_FORMAT = 3  # bump when Revision's JSON layout or what it reads changes (cache key)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -64,6 +64,7 @@ class Revision:
     ops: List[Op] = field(default_factory=list)
     upgrade_line: int = 0  # 0: no upgrade() found
     error: Optional[str] = None  # why the file could not be read
+    message: str = ""  # the docstring's first line: the `-m` message Alembic wrote there
     # line -> codes of its `# noqa` comments: revision files named `2024_..._x.py` are no
     # modules, so the scanner never reads their comments
     suppressions: Dict[int, List[str]] = field(default_factory=dict)
@@ -87,6 +88,8 @@ def read_revision(source: bytes, rel: str) -> Revision:
     except (SyntaxError, ValueError) as exc:
         found.error = f"does not parse: {exc}"
         return found
+    doc = ast.get_docstring(tree)
+    found.message = doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
     for stmt in tree.body:
         target, value = assignment(stmt)
         if target == "revision":

@@ -8,7 +8,9 @@ stops: CycleDetected), heads (revisions no other revision names as its down_revi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Set, Tuple
+import heapq
+from collections import defaultdict
+from typing import Dict, List, Optional, Set, Tuple
 
 from routerlint.facts.revisions import Revision
 
@@ -22,6 +24,7 @@ class RevisionMap:
     cycles: List[List[Revision]] = field(default_factory=list)
     heads: List[str] = field(default_factory=list)  # distinct, of the files Alembic keeps
     bases: List[str] = field(default_factory=list)
+    _labels: Optional[Dict[str, str]] = field(default=None, repr=False)
 
     @property
     def listed_heads(self) -> List[str]:
@@ -41,8 +44,12 @@ class RevisionMap:
                 if labels.get(p, p) in self.by_id]
 
     def labels(self) -> Dict[str, str]:
-        return {label: rev.revision for rev in self.by_id.values()
-                for label in rev.branch_labels if rev.revision}
+        """branch label -> the revision carrying it (computed once the map is built: a
+        500-revision chain asks for it per revision)."""
+        if self._labels is None:
+            self._labels = {label: rev.revision for rev in self.by_id.values()
+                            for label in rev.branch_labels if rev.revision}
+        return self._labels
 
     def ancestors_in_order(self, head: str) -> List[Revision]:
         """The revisions `alembic upgrade <head>` runs on an empty database, parents first
@@ -56,19 +63,23 @@ class RevisionMap:
             wanted.add(current)
             stack.extend(self.parents(self.by_id[current]))
         position = {rev.revision: i for i, rev in enumerate(self.files)}
-        pending = {rid: {p for p in self.parents(self.by_id[rid]) if p in wanted}
-                   for rid in wanted}
+        waiting: Dict[str, int] = {}  # rid -> parents not run yet
+        children: Dict[str, List[str]] = defaultdict(list)
+        for rid in wanted:
+            needs = {p for p in self.parents(self.by_id[rid]) if p in wanted}
+            waiting[rid] = len(needs)
+            for parent in needs:
+                children[parent].append(rid)
+        ready = [(position.get(rid, 0), rid) for rid, count in waiting.items() if not count]
+        heapq.heapify(ready)
         order: List[Revision] = []
-        while pending:
-            ready = sorted((rid for rid, needs in pending.items() if not needs),
-                           key=lambda rid: position.get(rid, 0))
-            if not ready:
-                break  # a cycle: reported on its own
-            chosen = ready[0]
+        while ready:  # a cycle leaves its revisions waiting: reported on its own
+            _, chosen = heapq.heappop(ready)
             order.append(self.by_id[chosen])
-            del pending[chosen]
-            for needs in pending.values():
-                needs.discard(chosen)
+            for child in children[chosen]:
+                waiting[child] -= 1
+                if not waiting[child]:
+                    heapq.heappush(ready, (position.get(child, 0), child))
         return order
 
 
