@@ -4,20 +4,23 @@ graph, the FastAPI class model and the dependency check."""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from routerlint.facts.model import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-                                    Try, body_may_contain)
+                                    Try, body_may_contain, derived)
 from routerlint.project.discover import SourceFile
 
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]
 
 
-def imports_of(source: SourceFile, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]:
+def imports_of(source: SourceFile, facts: ModuleFacts) -> List[Tuple[str, int, str]]:
     """(absolute module name, line, how) for every import; `how` is "load", "guarded",
     "lazy" (inside a function) or "typing" (under `if TYPE_CHECKING:`)."""
     package = source.module if source.is_package else source.module.rpartition(".")[0]
+    return derived(facts, ("imports", package), lambda: list(_imports(package, facts)))
 
+
+def _imports(package: str, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]:
     def walk(events, how: str):
         for event in events:
             if isinstance(event, Import):

@@ -331,12 +331,28 @@ def walk_events(events: List[Any],
                 todo.extend(inner)
 
 
+def derived(facts: Any, key: Any, compute: Callable[[], Any]) -> Any:
+    """A value computed from `facts` (or one of its events) alone, kept on the object: the
+    daemon keeps facts from run to run, so each is computed once per file content, not once
+    per run. Not a field: equality and the JSON ignore it."""
+    found = facts.__dict__.get("_derived")
+    if found is None:
+        found = facts.__dict__["_derived"] = {}
+    if key not in found:
+        found[key] = compute()
+    return found[key]
+
+
 def body_may_contain(function: FunctionDef, *texts: str) -> bool:
     """False only when the function's body certainly has none of `texts` in its JSON (kinds
     appear as '"k":"import"'); an already decoded body always answers True."""
     raw = function.__dict__.get("_raw")
     if raw is None or "body" in function.__dict__:
         return True
+    return derived(function, frozenset(texts), lambda: _raw_contains(raw, texts))
+
+
+def _raw_contains(raw: Any, texts: Tuple[str, ...]) -> bool:
     if type(raw) is tuple:
         bodies, start, end = raw
         return any(bodies.find(text, start, end) >= 0 for text in texts)

@@ -10,9 +10,10 @@ facts, never imported.
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from routerlint.facts.model import Assign, ClassDef, FunctionDef, Import, Return, body_may_contain
+from routerlint.facts.model import (Assign, ClassDef, FunctionDef, Import, ModuleFacts, Return,
+                                    body_may_contain, derived)
 from routerlint.facts.imports import Modules, absolute
 
 ROUTER, APP = "router", "app"
@@ -40,7 +41,8 @@ class Kinds:
         self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}
         for name, (source, facts) in modules.items():
             package = name if source.is_package else name.rpartition(".")[0]
-            self.targets[name] = _bindings(package, _top_level(facts.events))
+            self.targets[name] = derived(facts, ("bindings", package),
+                                         lambda: _bindings(package, top_level(facts)))
             self.classes[name] = {}
         for _ in range(_ROUNDS):
             if not self._round():
@@ -54,7 +56,7 @@ class Kinds:
         for name, (_, facts) in self.modules.items():
             local = known | {alias for alias, target in self.targets[name].items()
                              if target.rpartition(".")[2] in known}
-            for event in _top_level(facts.events):
+            for event in top_level(facts):
                 if isinstance(event, ClassDef) and event.name not in self.classes[name]:
                     kind = next((k for k in (self.resolve(name, b) for b in event.bases if b)
                                  if k), None)
@@ -141,10 +143,15 @@ class Kinds:
 
     def first_assign(self, module: str, kind: str) -> Optional[Assign]:
         """The first top-level `x = Cls(...)` in `module` whose class is of `kind`."""
-        for event in _top_level(self.modules[module][1].events):
+        for event in top_level(self.modules[module][1]):
             if isinstance(event, Assign) and event.call and self.resolve(module, event.call) == kind:
                 return event
         return None
+
+
+def top_level(facts: ModuleFacts) -> List[Any]:
+    """The module's statements that run at import time (computed once per content)."""
+    return derived(facts, "top_level", lambda: list(_top_level(facts.events)))
 
 
 def _top_level(events) -> Iterable:

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Set, Tuple
 
-from routerlint.facts.model import FunctionDef, Import, body_may_contain
+from routerlint.facts.model import FunctionDef, Import, body_may_contain, derived
 from routerlint.facts.imports import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
@@ -80,7 +80,7 @@ def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     tops = {name.split(".")[0] for name in modules}
     wanted = set()
     for _, facts in modules.values():
-        wanted |= imported_tops(facts.events)
+        wanted |= derived(facts, "tops", lambda: imported_tops(facts.events))
     found: Dict[Path, str] = {}
     for top, places in sorted(homes(modules, wanted - tops, root).items()):
         if len(places) == 1 and not importable(top):
