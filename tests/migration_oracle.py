@@ -10,7 +10,7 @@ Output::
      "upgrade": "ok" | {"fails": "RL404", "at": ["migrations/versions/b2.py:14"],
                         "exc": "OperationalError: ..."},
      "not_migrated": ["users"],                 # compare_metadata: tables the DB lacks
-     "drift": [],                               # any other difference compare_metadata saw
+     "drift": ["add_column users.email"],       # any other difference compare_metadata saw
      "warnings": [{"code": "RL402", "at": [...], "text": "..."}]}
 
 What it runs, in the fixture folder (cwd), with the fixture's alembic.ini (or the file named
@@ -165,8 +165,28 @@ def _compare(cfg, script) -> tuple[list[str], list[str]]:
             table = diff[1]
             missing.append(f"{table.schema}.{table.name}" if table.schema else table.name)
         else:
-            drift.append(repr(diff)[:200])
+            drift += _named(diff)
     return sorted(missing), sorted(drift)
+
+
+def _named(diff) -> list[str]:
+    """compare_metadata's difference as `alembic check` names it, short: "add_column
+    users.email", "remove_table audit", "modify_nullable users.name" (a column's
+    modifications come as a list); anything else as its repr."""
+    if isinstance(diff, list):
+        return [name for item in diff for name in _named(item)]
+
+    def qualified(schema, name):
+        return f"{schema}.{name}" if schema else name
+
+    kind = diff[0]
+    if kind in ("add_column", "remove_column"):
+        return [f"{kind} {qualified(diff[1], diff[2])}.{diff[3].name}"]
+    if kind == "remove_table":
+        return [f"{kind} {qualified(diff[1].schema, diff[1].name)}"]
+    if kind.startswith("modify_"):
+        return [f"{kind} {qualified(diff[1], diff[2])}.{diff[3]}"]
+    return [repr(diff)[:200]]
 
 
 def run(fixture: Path) -> dict:

@@ -1,6 +1,7 @@
 """Alembic, judged statically: each script folder's revision map (RL400-RL403), the schema
-its upgrade builds on an empty database (RL404, RL405) and the model tables it never creates
-(RL406), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
+its upgrade builds on an empty database (RL404, RL405), the model tables it never creates
+(RL406) and the columns it builds otherwise than the models declare (RL407-RL410,
+runtime/drift.py), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
 never imported (project/migrations.py finds them, facts/revisions.py reads them).
 """
 
@@ -23,6 +24,7 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
+from routerlint.runtime.drift import drift, every_table_named, model_class
 from routerlint.runtime.revision_map import RevisionMap, build
 from routerlint.runtime.schema_replay import Schema, replay
 from routerlint.runtime.values import BaseRef, MetaRef
@@ -59,7 +61,30 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
             schemas = None
         judged.append((location, schemas) + _target_metadata(location, sims))
         section.append(_describe(project, location, revisions, chain))
-    return found + _not_migrated(project, judged, sims), section, suppressions
+    return (found + _not_migrated(project, judged, sims) + _drift(project, judged, sims),
+            section, suppressions)
+
+
+def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Diagnostic]:
+    """RL407-RL410 for each folder that builds one head: its targeted models' columns."""
+    found: List[Diagnostic] = []
+    named: Optional[bool] = None
+    for location, schemas, metas, _ in judged:
+        if schemas is None or len(schemas) != 1:
+            continue
+        models: Dict[str, Any] = {}
+        for sim in sims:
+            for (meta, schema_name, name), table in getattr(sim, "tables", {}).items():
+                qualified = f"{schema_name}.{name}" if schema_name else name
+                if (metas is not None and meta not in metas) or _is_test(table.path) \
+                        or qualified in models:
+                    continue
+                owner = model_class(sims, table)
+                models[qualified] = (table,) + (owner if owner else (None, None))
+        if named is None:
+            named = every_table_named(sims)
+        found += drift(schemas[0], models, named, f"{project.rel(location.folder)}/")
+    return found
 
 
 # (location, the schema at each head or None when unknown, env.py's MetaData keys or None,
