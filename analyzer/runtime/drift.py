@@ -103,8 +103,7 @@ def drift(schema: Schema, models: Dict[str, Tuple[Any, Any, ClassDef]],
             if head is None:
                 continue
             added = columns[name]
-            related = [where, Related(added[0], added[1], "the revision that adds the column"
-                                      " (later alter_column calls included)")]
+            related = [where, Related(added[0], added[1], "where the column is added")]
             why = type_difference(fact[3], head[0])
             if why is not None:
                 found.append(TYPE_DRIFT.diagnostic(
