@@ -102,6 +102,10 @@ def test_routerlint_predicts_what_alembic_does(fixture, tmp_path):
                                f"  expect.toml: {want}\n  routerlint:  {predicted}\n{shown}")
     if "not_migrated_at" in spec:  # RL406 points at the model class
         assert at({"RL406"}).get("RL406", []) == sorted(spec["not_migrated_at"]), shown
+    if "create_all_at" in spec:  # RL406 says where create_all builds the table's MetaData
+        related = sorted(f"{r['path']}:{r['line']}" for d in found if d["code"] == "RL406"
+                         for r in d["related"] if "create_all" in r["message"])
+        assert related == sorted(spec["create_all_at"]), shown
     if "drift_at" in spec:  # {"add_column users.age" = "app/models.py:30", ...}
         places = {m.group(1): f"{d['path']}:{d['line']}" for d in found
                   if d["code"] in DRIFT_CODES for m in [DRIFT.search(d["message"])] if m}

@@ -51,6 +51,7 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     section = []
     suppressions: Suppressions = {}
     judged: List[Judged] = []
+    refused: Set[Any] = set()
     for location in locations:
         revisions = [_read(project, path, cache) for path in revision_files(location)]
         suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
@@ -60,12 +61,15 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
             # (an id routerlint cannot read could be any parent: else say nothing)
             more, schemas = _judge(project, location, chain)
             found += more
+            if any(d.code in REPLAY_RULES for d in more):
+                refused.add(location.folder)  # the upgrade stops: no head to compare with
         if not _models_judgeable(location, chain):
             schemas = None
         judged.append((location, schemas) + _target_metadata(location, sims))
         section.append(_describe(project, location, revisions, chain))
     return (found + _not_migrated(project, judged, sims, wirings)
-            + _drift(project, judged, sims) + _other_engine(wirings, sims, judged),
+            + _drift(project, [j for j in judged if j[0].folder not in refused], sims)
+            + _other_engine(wirings, sims, judged),
             section, suppressions)
 
 
