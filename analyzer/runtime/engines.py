@@ -124,6 +124,16 @@ class Wirings:
     def url(self, engine: Ref) -> Optional[str]:
         return self.by_module[engine[0]].engines[engine[1]][1]
 
+    def url_key(self, engine: Ref) -> Optional[object]:
+        """What an engine's URL is made from, comparable across modules: the place a URL
+        name is defined (`DATABASE_URL` imported from app.config), else its source text."""
+        text = self.url(engine)
+        if text is None:
+            return None
+        if text.replace(".", "").replace("_", "").isalnum() and not text[:1].isdigit():
+            return self.resolve(engine[0], text) or text
+        return text
+
     def engine_line(self, engine: Ref) -> Tuple[str, int]:
         return self.paths[engine[0]], self.by_module[engine[0]].engines[engine[1]][0]
 
@@ -179,8 +189,9 @@ def other_engine(wirings: Wirings, tables: Dict[Tuple[str, Optional[str], str], 
     classes = {(t.module, t.owner[len("class "):]): (key, t) for key, t in tables.items()
                if t.owner.startswith("class ")}
     found: List[Diagnostic] = []
+    said: Set[Tuple[str, str, str]] = set()
     for module, wiring in sorted(wirings.by_module.items()):
-        for line, ref, kind, model, function in wiring.queries:
+        for line, ref, kind, model, function in sorted(wiring.queries):
             target = wirings.resolve(module, model)
             hit = classes.get(target) if target else None
             if hit is None:
@@ -193,9 +204,13 @@ def other_engine(wirings: Wirings, tables: Dict[Tuple[str, Optional[str], str], 
             engine = wirings.engine_of_session(module, ref, kind)
             if engine is None or any(c.engine == engine for c in made):
                 continue
-            url, others = wirings.url(engine), [wirings.url(c.engine) for c in made]
+            url, others = wirings.url_key(engine), [wirings.url_key(c.engine) for c in made]
             if url is None or None in others or url in others:
                 continue  # the same URL, or one routerlint cannot read: maybe one database
+            if (module, function, qualified) in said:
+                continue  # the first query of it in this function fails: said once
+            said.add((module, function, qualified))
+            url = wirings.url(engine)
             first = made[0]
             engine_path, engine_line = wirings.engine_line(engine)
             related = [Related(first.path, first.line,
