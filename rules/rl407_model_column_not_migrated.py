@@ -1,10 +1,9 @@
 """RL407 model-column-not-migrated: a model column that no revision adds."""
 
 from routerlint.rules.base import Rule
-from routerlint.rules.migration_cases import MODELS, project
+from routerlint.rules.migration_cases import CREATE_USERS, MODELS, project
 
 _MODELS = MODELS + "    email: Mapped[str] = mapped_column(String(50))\n"
-_MODELS = _MODELS.replace("import Integer", "import Integer, String")
 
 RULE = Rule(
     code="RL407",
@@ -37,7 +36,6 @@ Good:
 )
 
 _CREATE = ('op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), '
-           'sa.Column("email", sa.String(50), nullable=False))')
+           'sa.Column("name", sa.String(50)), sa.Column("email", sa.String(50), nullable=False))')
 VALID = [project([("a1", None, [_CREATE])], models=_MODELS)]
-INVALID = [project([("a1", None, ['op.create_table("users", sa.Column("id", sa.Integer(), '
-                                  'primary_key=True))'])], models=_MODELS)]
+INVALID = [project([("a1", None, [CREATE_USERS])], models=_MODELS)]

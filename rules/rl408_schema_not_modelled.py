@@ -32,6 +32,8 @@ Good:
     fix="declare it on the model, or write a revision that drops it",
 )
 
-VALID = [project([("a1", None, ['op.create_table("users", sa.Column("id", sa.Integer(), '
-                                'primary_key=True))'])])]
-INVALID = [project([("a1", None, [CREATE_USERS])])]
+VALID = [project([("a1", None, [CREATE_USERS])])]
+INVALID = [project([("a1", None, [CREATE_USERS, 'op.add_column("users", sa.Column('
+                                  '"legacy_flag", sa.Boolean()))'])]),
+           project([("a1", None, [CREATE_USERS, 'op.create_table("audit", sa.Column('
+                                  '"id", sa.Integer(), primary_key=True))'])])]

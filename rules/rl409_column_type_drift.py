@@ -3,7 +3,7 @@
 from routerlint.rules.base import Rule
 from routerlint.rules.migration_cases import MODELS, project
 
-_MODELS = MODELS.replace("import Integer", "import Integer, String") + \
+_MODELS = MODELS + \
     "    code: Mapped[str] = mapped_column(String(20))\n"
 
 RULE = Rule(
@@ -36,6 +36,6 @@ Good:
 )
 
 _CREATE = ('op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), '
-           'sa.Column("code", sa.{}, nullable=True))')
+           'sa.Column("name", sa.String(50)), sa.Column("code", sa.{}, nullable=False))')
 VALID = [project([("a1", None, [_CREATE.format("String(20)")])], models=_MODELS)]
 INVALID = [project([("a1", None, [_CREATE.format("Integer()")])], models=_MODELS)]

@@ -3,8 +3,7 @@
 from routerlint.rules.base import Rule
 from routerlint.rules.migration_cases import MODELS, project
 
-_MODELS = MODELS.replace("import Integer", "import Integer, String").replace(
-    "from sqlalchemy import", "from typing import Optional\nfrom sqlalchemy import") + \
+_MODELS = MODELS + \
     "    nickname: Mapped[Optional[str]] = mapped_column(String(20))\n"
 
 RULE = Rule(
@@ -35,6 +34,6 @@ Good:
 )
 
 _CREATE = ('op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), '
-           'sa.Column("nickname", sa.String(20), nullable={}))')
+           'sa.Column("name", sa.String(50)), sa.Column("nickname", sa.String(20), nullable={}))')
 VALID = [project([("a1", None, [_CREATE.format("True")])], models=_MODELS)]
 INVALID = [project([("a1", None, [_CREATE.format("False")])], models=_MODELS)]
