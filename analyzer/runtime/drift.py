@@ -11,10 +11,10 @@ know (an op of unknown effect, a `*columns` helper), a model whose columns are n
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.columns import type_difference, type_text
-from routerlint.facts.model import ClassDef, TableCall, walk_events
+from routerlint.facts.model import ClassDef, TableCall, body_may_contain, walk_events
 from routerlint.results import Diagnostic, Related
 from routerlint.rules.rl407_model_column_not_migrated import RULE as COLUMN_MISSING
 from routerlint.rules.rl408_schema_not_modelled import RULE as NOT_MODELLED
@@ -26,19 +26,30 @@ from routerlint.runtime.schema_replay import Schema
 Model = Tuple[Any, Any, ClassDef]  # (TableDef, simulation, class statement)
 
 
-def model_class(sims: Iterable[Any], table: Any) -> Optional[Tuple[Any, ClassDef]]:
-    """(simulation, class statement) of a table a mapped class registered."""
-    if not table.owner.startswith("class "):
+class ModelClasses:
+    """(simulation, class statement) of the table a mapped class registered; each module's
+    class statements indexed once."""
+
+    def __init__(self, sims: Iterable[Any]) -> None:
+        self.sims = list(sims)
+        self.index: Dict[str, Dict[Tuple[str, int], ClassDef]] = {}
+
+    def of(self, table: Any) -> Optional[Tuple[Any, ClassDef]]:
+        if not table.owner.startswith("class "):
+            return None
+        key = (table.owner[len("class "):], table.line)
+        for sim in self.sims:
+            loaded = sim.sys_modules.get(table.module)
+            if loaded is None or loaded.facts is None:
+                continue
+            classes = self.index.get(table.module)
+            if classes is None:
+                classes = self.index[table.module] = {
+                    (e.name, e.line): e for e in walk_events(loaded.facts.events)
+                    if isinstance(e, ClassDef)}
+            if key in classes:
+                return sim, classes[key]
         return None
-    name = table.owner[len("class "):]
-    for sim in sims:
-        loaded = sim.sys_modules.get(table.module)
-        if loaded is None or loaded.facts is None:
-            continue
-        for event in walk_events(loaded.facts.events):
-            if isinstance(event, ClassDef) and event.name == name and event.line == table.line:
-                return sim, event
-    return None
 
 
 def every_table_named(sims: List[Any]) -> bool:
@@ -55,7 +66,8 @@ def every_table_named(sims: List[Any]) -> bool:
         for loaded in sim.sys_modules.values():
             if loaded.facts is None or loaded.path is None:
                 continue
-            for event in walk_events(loaded.facts.events, lambda function: True):
+            for event in walk_events(loaded.facts.events, lambda function: body_may_contain(
+                    function, '"k":"class"', '"k":"table"', '"table":')):
                 if isinstance(event, ClassDef) and event.tablename_dynamic and \
                         not event.tablename_rule:
                     return False

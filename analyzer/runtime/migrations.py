@@ -25,7 +25,7 @@ from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
 from routerlint.facts.model import Call, body_may_contain, walk_events
-from routerlint.runtime.drift import drift, every_table_named, model_class
+from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
 from routerlint.runtime.revision_map import RevisionMap, build
 from routerlint.runtime.schema_replay import Schema, replay
@@ -114,6 +114,7 @@ def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Di
     """RL407-RL410 for each folder that builds one head: its targeted models' columns."""
     found: List[Diagnostic] = []
     named: Optional[bool] = None
+    classes = ModelClasses(sims)
     for location, schemas, metas, _ in judged:
         if schemas is None or len(schemas) != 1:
             continue
@@ -124,7 +125,7 @@ def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Di
                 if (metas is not None and meta not in metas) or _is_test(table.path) \
                         or qualified in models:
                     continue
-                owner = model_class(sims, table)
+                owner = classes.of(table)
                 models[qualified] = (table,) + (owner if owner else (None, None))
         if named is None:
             named = every_table_named(sims)

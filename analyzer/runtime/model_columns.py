@@ -27,8 +27,8 @@ def _binding(sim: Any, module: str, name: str, depth: int = 0) -> Optional[Found
     """Where `name` of `module` is defined: its class statement or assignment, following
     `from x import name` (relative ones too); the last binding wins, as at run time."""
     loaded = sim.sys_modules.get(module)
-    if loaded is None or loaded.facts is None or depth > 8:
-        return None
+    if loaded is None or loaded.facts is None or loaded.path is None or depth > 8:
+        return None  # an installed package's class: not followed
     found: Optional[Found] = None
     for event in sorted(_top(loaded.facts.events), key=lambda e: getattr(e, "line", 0)):
         if isinstance(event, ClassDef) and event.name == name:
@@ -59,8 +59,9 @@ def _absolute(module: str, is_package: bool, name: str, level: int) -> Optional[
 def model_columns(sim: Any, module: str, cls: ClassDef, depth: int = 0
                   ) -> Optional[Dict[str, list]]:
     """{column name: its fact} of a mapped class, or None when not every part is read."""
-    if cls.columns is None or depth > 8 or cls.table is not None:
-        return None
+    if cls.columns is None or depth > 8 or cls.table is not None or "table" in cls.keywords \
+            or any(b and b.rpartition(".")[2] == "SQLModel" for b in cls.bases):
+        return None  # `__table__`, SQLModel's Field(...) columns: not read
     loaded = sim.sys_modules.get(module)
     if loaded is None:
         return None
