@@ -8,11 +8,13 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 
 Down = Union[None, str, Tuple[str, ...]]
 
-MODELS = ("from sqlalchemy import Integer\n"
+MODELS = ("from typing import Optional\n\n"
+          "from sqlalchemy import Integer, String\n"
           "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
           "class Base(DeclarativeBase):\n    pass\n\n\n"
           "class User(Base):\n    __tablename__ = \"users\"\n"
-          "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n")
+          "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+          "    name: Mapped[Optional[str]] = mapped_column(String(50))\n")
 CREATE_USERS = ('op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True), '
                 'sa.Column("name", sa.String(50)))')
 

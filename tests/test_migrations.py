@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -22,6 +23,8 @@ ORACLE = TESTS / "migration_oracle.py"
 FIXTURES = [path for path in fixture_dirs() if "migrations" in load_expect(path)]
 MAP_CODES = {"RL401", "RL403"}  # Alembic cannot build its revision map: `alembic heads` fails
 UPGRADE_CODES = {"RL400", "RL401", "RL402", "RL403", "RL404", "RL405"}
+DRIFT_CODES = {"RL407", "RL408", "RL409", "RL410"}  # each message ends "(alembic check: ...)"
+DRIFT = re.compile(r"\(alembic check: ([^)]+)\)$")
 
 
 def _places(value) -> list:
@@ -114,10 +117,19 @@ def test_routerlint_predicts_what_alembic_does(fixture, tmp_path):
         "not_migrated": sorted(d["message"].split("'")[1] for d in found if d["code"] == "RL406"),
         "warnings": sorted([w["code"], at({w["code"]}).get(w["code"], [])]
                            for w in spec.get("warnings", [])),
-        "drift": sorted(spec.get("drift", [])),  # column-level drift: not predicted yet
+        "drift": sorted(m.group(1) for d in found if d["code"] in DRIFT_CODES
+                        for m in [DRIFT.search(d["message"])] if m),
     }
     want = expected(spec)
     assert predicted == want, (f"{fixture.name}: routerlint disagrees with expect.toml\n"
                                f"  expect.toml: {want}\n  routerlint:  {predicted}\n{shown}")
     if "not_migrated_at" in spec:  # RL406 points at the model class
         assert at({"RL406"}).get("RL406", []) == sorted(spec["not_migrated_at"]), shown
+    if "create_all_at" in spec:  # RL406 says where create_all builds the table's MetaData
+        related = sorted(f"{r['path']}:{r['line']}" for d in found if d["code"] == "RL406"
+                         for r in d["related"] if "create_all" in r["message"])
+        assert related == sorted(spec["create_all_at"]), shown
+    if "drift_at" in spec:  # {"add_column users.age" = "app/models.py:30", ...}
+        places = {m.group(1): f"{d['path']}:{d['line']}" for d in found
+                  if d["code"] in DRIFT_CODES for m in [DRIFT.search(d["message"])] if m}
+        assert places == spec["drift_at"], shown

@@ -292,7 +292,8 @@ def test_package_resource_script_location_and_recursive_versions(tmp_path):
 def test_no_model_table_is_judged_when_the_chain_that_runs_is_unknown(tmp_path):
     teams = 'op.create_table("teams", sa.Column("id", sa.Integer(), primary_key=True))'
     root = write(tmp_path, project([("a1", None, [teams])]))
-    assert [d.code for d in _scan(root).diagnostics] == ["RL406"]  # users: no revision
+    # users: no revision (RL406); teams: no model declares it (RL408)
+    assert [d.code for d in _scan(root).diagnostics] == ["RL406", "RL408"]
     write(root, {"migrations/versions/postgresql/b2.py": revision("b2", "a1", CREATE_USERS)})
     assert not _scan(root).diagnostics  # versions picked in code (prefect): not judged
 

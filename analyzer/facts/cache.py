@@ -23,7 +23,7 @@ from typing import Any, List, Optional, Tuple
 from routerlint import __version__
 
 CACHE_DIR = ".routerlint_cache"
-FORMAT = 23  # bump when the JSON layout of facts, or what the scanner reads, changes
+FORMAT = 24  # bump when the JSON layout of facts, or what the scanner reads, changes
 
 
 def digest(data: bytes) -> str:

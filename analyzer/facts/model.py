@@ -97,6 +97,9 @@ class ClassDef:
     mapped_reads: List[List[Any]] = field(default_factory=list)
     methods: List["FunctionDef"] = field(default_factory=list)  # run when called on an instance
     reads: List[List[Any]] = field(default_factory=list)  # decorators, bases, keywords: RL205
+    # The columns the body declares (facts/columns.py: [attribute, name, line, type,
+    # nullable, primary_key]); None when it may make one in a way not read (drift rules).
+    columns: Optional[List[List[Any]]] = None
 
 
 @dataclass

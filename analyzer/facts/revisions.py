@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from routerlint.facts.columns import column_call, type_of
 from routerlint.facts.comments import suppressions
 
 # op.* calls that change no table, column or index the replay tracks (constraints, data).
@@ -48,6 +49,11 @@ class Op:
     words: Optional[List[str]] = None  # unknown op: words of its literal SQL; None: anything
     block: int = 0  # batch ops: line of their `with op.batch_alter_table(...)` (they run,
     # and fail, when that block ends); 0 for plain ops
+    # create_table / add_column: each column's facts (facts/columns.py), None where unread
+    defs: Optional[List[Optional[list]]] = None
+    # alter_column: what it changes, {"nullable": bool or None, "type_": type or None}
+    # (None: given, but not a literal)
+    changes: Optional[Dict[str, object]] = None
 
 
 @dataclass
@@ -267,8 +273,17 @@ class _Reader:
                      for a in call.args[1:] if not _is_constraint(a)]
             if any(kw.arg is None for kw in call.keywords):  # **options may hold anything
                 names.append(None)
+            defs = [column_call(a, None, a.lineno) if _is_column(a) else None
+                    for a in call.args[1:] if not _is_constraint(a)]
+            keys = {c.value for a in call.args[1:] if isinstance(a, ast.Call)
+                    and _callee(a)[1] == "PrimaryKeyConstraint" for c in a.args
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+            for fact in defs:
+                if fact is not None and fact[1] in keys:
+                    fact[5], fact[4] = True, False
             self.ops.append(Op("create_table", line, table_arg(0, "table_name"),
-                               columns=None if None in names else names))
+                               columns=None if None in names else names,
+                               defs=None if None in names else defs))
         elif name == "drop_table" and not batch:
             self.ops.append(Op("drop_table", line, table_arg(0, "table_name")))
         elif name == "rename_table" and not batch:
@@ -276,21 +291,33 @@ class _Reader:
                                new=_text(_arg(call, 1, "new_table_name"))))
         elif name == "add_column":
             column = _arg(call, shift, "column")
+            fact = column_call(column, None, line) if column is not None and _is_column(
+                column) else None
             self.ops.append(Op("add_column", line, owner or table_arg(0, "table_name"),
                                column=_column_name(column) if column is not None else None,
-                               block=block))
+                               block=block, defs=[fact]))
         elif name == "drop_column":
             self.ops.append(Op("drop_column", line, owner or table_arg(0, "table_name"),
                                column=_text(_arg(call, shift, "column_name")), block=block))
         elif name == "alter_column":
             new = _arg(call, 99, "new_column_name")
             column = _text(_arg(call, shift, "column_name"))
+            changes: Dict[str, object] = {}
+            for kw in call.keywords:
+                if kw.arg == "nullable":
+                    changes["nullable"] = kw.value.value if isinstance(
+                        kw.value, ast.Constant) and isinstance(kw.value.value, bool) else None
+                elif kw.arg == "type_":
+                    changes["type_"] = type_of(kw.value)
+                elif kw.arg is None:
+                    changes.update(nullable=None, type_=None)  # **options: anything
             if new is None:  # type / nullable / default changes: the column must exist
                 self.ops.append(Op("alter_column", line, owner or table_arg(0, "table_name"),
-                                   column=column, block=block))
+                                   column=column, block=block, changes=changes))
             else:
                 self.ops.append(Op("rename_column", line, owner or table_arg(0, "table_name"),
-                                   column=column, new=_text(new), block=block))
+                                   column=column, new=_text(new), block=block,
+                                   changes=changes or None))
         elif name == "create_index":
             columns = _arg(call, 1 if batch else 2, "columns")
             names = None

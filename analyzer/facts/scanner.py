@@ -19,6 +19,7 @@ from routerlint.facts.model import (
     ALWAYS_BOUND, Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, Handler, If, Import, Loop,
     ModuleFacts, Reads, Return, SyntaxIssue, TableCall, Try,
 )
+from routerlint.facts.columns import class_columns
 from routerlint.facts.cstnames import NOT_LITERAL, dotted, literal
 from routerlint.facts.envtest import env_tree
 from routerlint.facts.settingsclass import settings_of
@@ -823,7 +824,9 @@ class _Walker:
         line, col = self.pos(node)
         if type(node) is cst.ClassDef:
             event = self.classdef(node, line, col)
-            twin = self.twins.get(id(node)) if top else None
+            own = self.twins.get(id(node))
+            event.columns = class_columns(own) if own is not None else None
+            twin = own if top else None
             if twin is not None:
                 body = self.unbound(_class_body_reads(twin, not self.lazy_annotations))
                 event.reads = sorted(self.def_reads(node) + body,

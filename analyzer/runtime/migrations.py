@@ -1,6 +1,7 @@
 """Alembic, judged statically: each script folder's revision map (RL400-RL403), the schema
-its upgrade builds on an empty database (RL404, RL405) and the model tables it never creates
-(RL406), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
+its upgrade builds on an empty database (RL404, RL405), the model tables it never creates
+(RL406) and the columns it builds otherwise than the models declare (RL407-RL410,
+runtime/drift.py), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
 never imported (project/migrations.py finds them, facts/revisions.py reads them).
 """
 
@@ -24,6 +25,9 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
+from routerlint.facts.model import Call, body_may_contain, walk_events
+from routerlint.runtime.drift import ModelClasses, drift, every_table_named
+from routerlint.runtime.engines import Wirings, create_all_note, other_engine
 from routerlint.runtime.revision_map import RevisionMap, build
 from routerlint.runtime.schema_replay import Schema, replay
 from routerlint.runtime.values import BaseRef, MetaRef
@@ -40,13 +44,15 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     Alembic script folder; ([], None, {}) without one. Revision facts are cached by content
     (and path) beside the files' facts: a long chain is parsed once."""
     locations = script_locations(project.root, project.excludes, project.source_roots)
-    if not locations:
-        return [], None, {}
     sims = list(sims)
+    wirings = Wirings(project, sims, cache) if _calls_create_all(sims) else None
+    if not locations:
+        return _other_engine(wirings, sims, []), None, {}
     found: List[Diagnostic] = []
     section = []
     suppressions: Suppressions = {}
     judged: List[Judged] = []
+    refused: Set[Any] = set()
     for location in locations:
         revisions = _read_all(project, revision_files(location), cache)
         suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
@@ -56,11 +62,76 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
             # (an id routerlint cannot read could be any parent: else say nothing)
             more, schemas = _judge(project, location, chain)
             found += more
+            if any(d.code in REPLAY_RULES for d in more):
+                refused.add(location.folder)  # the upgrade stops: no head to compare with
         if not _models_judgeable(location, chain):
             schemas = None
         judged.append((location, schemas) + _target_metadata(location, sims))
         section.append(_describe(project, location, revisions, chain))
-    return found + _not_migrated(project, judged, sims), section, suppressions
+    return (found + _not_migrated(project, judged, sims, wirings)
+            + _drift(project, [j for j in judged if j[0].folder not in refused], sims)
+            + _other_engine(wirings, sims, judged),
+            section, suppressions)
+
+
+def _calls_create_all(sims: List[Any]) -> bool:
+    """Whether any module may call `<metadata>.create_all(...)` (its facts say so: cheap)."""
+    for sim in sims:
+        for module in sim.sys_modules.values():
+            if module.path is None or module.facts is None:
+                continue
+            for event in walk_events(module.facts.events,
+                                     lambda f: body_may_contain(f, "create_all")):
+                if isinstance(event, Call) and event.func.endswith(".create_all"):
+                    return True
+    return False
+
+
+class _MaybeMigrated:
+    """Tables an Alembic revision may create (on whichever database it runs): those at a
+    head, those the replay cannot judge, any table when a folder cannot be judged."""
+
+    def __init__(self, judged: List["Judged"]) -> None:
+        self.judged = judged
+
+    def __contains__(self, table: object) -> bool:
+        return any(schemas is None or any(table in s.tables or not s.knows(str(table))
+                                          for s in schemas)
+                   for _, schemas, _, _ in self.judged)
+
+
+def _other_engine(wirings: Optional[Wirings], sims: List[Any], judged: List["Judged"]
+                  ) -> List[Diagnostic]:
+    if wirings is None:
+        return []
+    tables: Dict[Tuple[str, Optional[str], str], Any] = {}
+    for sim in sims:
+        for key, table in getattr(sim, "tables", {}).items():
+            tables.setdefault(key, table)
+    return other_engine(wirings, tables, _MaybeMigrated(judged))
+
+
+def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Diagnostic]:
+    """RL407-RL410 for each folder that builds one head: its targeted models' columns."""
+    found: List[Diagnostic] = []
+    named: Optional[bool] = None
+    classes = ModelClasses(sims)
+    for location, schemas, metas, _ in judged:
+        if schemas is None or len(schemas) != 1:
+            continue
+        models: Dict[str, Any] = {}
+        for sim in sims:
+            for (meta, schema_name, name), table in getattr(sim, "tables", {}).items():
+                qualified = f"{schema_name}.{name}" if schema_name else name
+                if (metas is not None and meta not in metas) or _is_test(table.path) \
+                        or qualified in models:
+                    continue
+                owner = classes.of(table)
+                models[qualified] = (table,) + (owner if owner else (None, None))
+        if named is None:
+            named = every_table_named(sims)
+        found += drift(schemas[0], models, named, f"{project.rel(location.folder)}/")
+    return found
 
 
 # (location, the schema at each head or None when unknown, env.py's MetaData keys or None,
@@ -199,8 +270,8 @@ def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
     return found, schemas
 
 
-def _not_migrated(project: Project, judged: List[Judged], sims: List[Any]
-                  ) -> List[Diagnostic]:
+def _not_migrated(project: Project, judged: List[Judged], sims: List[Any],
+                  wirings: Optional[Wirings] = None) -> List[Diagnostic]:
     """RL406: model tables no script folder creates. A table counts for the folders whose
     env.py targets its MetaData (every folder when that is unknown); it is migrated when
     any of them creates it, and not judged when one of them cannot be judged. Tables that
@@ -210,6 +281,7 @@ def _not_migrated(project: Project, judged: List[Judged], sims: List[Any]
         for key, table in getattr(sim, "tables", {}).items():
             tables.setdefault(key, table)
     found = []
+    calls = wirings.create_alls() if wirings is not None else []
     for (meta, schema_name, name), table in sorted(tables.items(), key=lambda kv: (
             kv[1].path, kv[1].line)):
         if _is_test(table.path):
@@ -232,7 +304,9 @@ def _not_migrated(project: Project, judged: List[Judged], sims: List[Any]
             table.path, table.line, 1,
             f"table '{qualified}' ({table.owner}) is created by no revision in {folders}: "
             f"after `alembic upgrade head` every query on it fails (relation "
-            f"\"{qualified}\" does not exist)", related=[related], symbol=qualified))
+            f"\"{qualified}\" does not exist){create_all_note(calls, meta, wirings)}",
+            related=[related] + [Related(c.path, c.line, "create_all of its MetaData")
+                                 for c in calls if c.meta == meta], symbol=qualified))
     return found
 
 

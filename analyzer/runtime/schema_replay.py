@@ -42,6 +42,9 @@ class Schema:
     # tables whose state is known again since then: created, dropped or renamed by an op
     # read here (had the upgrade stopped there, nothing later would matter)
     known: Set[str] = field(default_factory=set)
+    # table -> {column: [type, nullable, primary_key]} as the ops declared them (facts/
+    # columns.py), None where an op left them unread; for the drift rules (RL407-RL409)
+    facts: Dict[str, Dict[str, Optional[list]]] = field(default_factory=dict)
 
     def knows(self, table: Optional[str]) -> bool:
         """Whether this table's existence and columns can be judged here."""
@@ -127,11 +130,14 @@ def _apply(schema: Schema, rev: Revision, op: Op) -> Optional[Problem]:
                         "the database refuses it (table already exists)",
                         schema.created.get(table), "first created here") if exists else None
         schema.tables[table] = None if op.columns is None else {c: here for c in op.columns}
+        schema.facts[table] = {} if op.defs is None else {
+            d[1]: [d[3], d[4], d[5]] for d in op.defs if d is not None}
         schema.created[table] = here
         schema.settled(table)
         return found
     if op.kind == "drop_table":
         schema.tables.pop(table, None)
+        schema.facts.pop(table, None)
         schema.created.pop(table, None)
         _drop_indexes(schema, table)
         schema.settled(table)
@@ -149,6 +155,7 @@ def _apply(schema: Schema, rev: Revision, op: Op) -> Optional[Problem]:
             if owner == table:
                 schema.indexed[index] = (new, columns)
         moved = schema.tables.pop(table, None)
+        schema.facts[new] = schema.facts.pop(table, {})
         schema.tables[new] = moved if judged else None  # columns of an unknown table: unknown
         schema.created[new] = schema.created.pop(table, here)
         schema.settled(table, new)
@@ -173,6 +180,9 @@ def _column_op(schema: Schema, rev: Revision, op: Op, table: str,
                            "database refuses it (duplicate column)", columns[column],
                            "first added here", symbol=f"{table}.{column}")
         columns[column] = here
+        fact = op.defs[0] if op.defs else None
+        schema.facts.setdefault(table, {})[column] = None if fact is None else [
+            fact[3], fact[4], fact[5]]
         return None
     if op.kind == "create_index":
         found = None
@@ -207,8 +217,10 @@ def _column_op(schema: Schema, rev: Revision, op: Op, table: str,
         return problem("RL405", f"revision {rev.revision} {_COLUMN_VERB[op.kind]} column "
                        f"'{table}.{column}', which does not exist at this point: the database "
                        "refuses it (no such column)", symbol=f"{table}.{column}")
+    facts = schema.facts.setdefault(table, {})
     if op.kind == "drop_column":
         del columns[column]
+        facts.pop(column, None)
         _drop_indexes(schema, table, column)
     elif op.kind == "rename_column":
         if op.new is None:
@@ -220,7 +232,24 @@ def _column_op(schema: Schema, rev: Revision, op: Op, table: str,
                            f"{_where(columns[op.new])}", columns[op.new], "added here",
                            symbol=f"{table}.{op.new}")
         columns[op.new] = columns.pop(column)
+        facts[op.new] = facts.pop(column, None)
+        _change(facts, op.new, op.changes)
+    elif op.kind == "alter_column":
+        _change(facts, column, op.changes)
     return None
+
+
+def _change(facts: Dict[str, Optional[list]], column: str, changes: Optional[dict]) -> None:
+    """alter_column's `nullable=` / `type_=` on a column's facts (None: not literal)."""
+    fact = facts.get(column)
+    if not changes or fact is None:
+        return
+    fact = list(fact)
+    if "type_" in changes:
+        fact[0] = changes["type_"]
+    if "nullable" in changes:
+        fact[1] = changes["nullable"]
+    facts[column] = fact
 
 
 
