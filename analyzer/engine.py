@@ -12,6 +12,7 @@ from routerlint.errors import UsageError
 from routerlint.facts.cache import Cache
 from routerlint.project.discover import Project, SourceFile, discover
 from routerlint.project.interpreter import Environment, choose_python
+from routerlint import __version__
 from routerlint.options import Options
 from routerlint.results import Report
 
@@ -29,7 +30,7 @@ def scan_file(source: SourceFile, target: Tuple[int, int]) -> "ModuleFacts":
 
 def analyze(options: Options) -> Report:
     started = time.perf_counter()
-    project = discover(options.paths, options.src, options.exclude, options.excludes)
+    project = _discover(options)
     if not project.files:
         raise UsageError(f"no Python files under {', '.join(options.paths)}")
     python, reason = choose_python(options.python, project.root, options.configured_python)
@@ -61,6 +62,56 @@ def analyze(options: Options) -> Report:
         dirs.update(env.path)
         reports.store(report, files, dirs)
     return report
+
+
+def _discover(options: Options) -> Project:
+    """discover(), or the file list the last run found under the same folders when not one
+    of the folders it walked has changed since (a file added, removed or renamed changes its
+    folder's mtime): a warm run then stats a few folders instead of walking the tree."""
+    import json
+
+    from routerlint.facts.cache import CACHE_DIR, FORMAT, digest, write_atomic
+    from routerlint.facts.stamps import RACY_NS
+    from routerlint.project.discover import find_root, source_roots
+
+    def walk() -> Project:
+        return discover(options.paths, options.src, options.exclude, options.excludes)
+
+    paths = [Path(raw) for raw in options.paths]
+    if not options.cache or not all(path.is_dir() for path in paths):
+        return walk()  # missing paths are discover's to explain; file scans have a focus
+    resolved = sorted(str(path.resolve()) for path in paths)
+    root = find_root(Path(resolved[0]))
+    key = digest(json.dumps([__version__, FORMAT, resolved, list(options.src),
+                             list(options.exclude), list(options.excludes)]).encode())
+    entry = root / CACHE_DIR / f"files-{key[:32]}.json"
+    try:
+        roots = source_roots(root, options.src)
+        with open(entry, "rb") as handle:
+            data = json.loads(handle.read())
+        if (data["key"] == key and data["roots"] == [str(r) for r in roots]
+                and all(mtime != -1 and os.stat(folder).st_mtime_ns == mtime
+                        for folder, mtime in data["walked"].items())):
+            excludes = tuple(options.excludes) + tuple(options.exclude)
+            return Project(root, roots, [SourceFile(Path(path), rel, module, package)
+                                         for path, rel, module, package in data["files"]],
+                           [tuple(p) for p in data["problems"]], excludes=excludes)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    project = walk()
+    fresh = time.time_ns() - RACY_NS  # folders changed this recently may change unseen
+    try:
+        if not (root / CACHE_DIR / ".gitignore").exists():
+            write_atomic(root / CACHE_DIR / ".gitignore", "# created by routerlint\n*\n")
+        write_atomic(entry, json.dumps({
+            "key": key, "roots": [str(r) for r in project.source_roots],
+            "walked": {folder: (mtime if mtime < fresh else -1)
+                       for folder, mtime in project.walked.items()},
+            "files": [[str(f.path), f.rel, f.module, f.is_package] for f in project.files],
+            "problems": project.problems}, separators=(",", ":")))
+    except OSError:
+        pass
+    return project
 
 
 def _side_files(root: Path, roots: List[Path]) -> List[Path]:

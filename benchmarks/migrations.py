@@ -78,16 +78,20 @@ def downgrade() -> None:
 
 
 def _tables(root: Path) -> list:
-    """The model tables generate.py wrote (each once), in file order."""
-    names = []
+    """(table, its `name` column's String length) for each model table generate.py wrote
+    (each once), in file order: the chain creates them as the models declare them, so the
+    only findings are the app's own."""
+    found: dict = {}
     for path in sorted((root / "app" / "models").glob("m*.py"),
                        key=lambda p: int(p.stem[1:])):
+        table = None
         for line in path.read_text().splitlines():
             if "__tablename__" in line:
-                name = line.split('"')[1]
-                if name not in names:
-                    names.append(name)
-    return names
+                table = line.split('"')[1]
+            elif table and "name = Column(String(" in line:
+                found.setdefault(table, int(line.split("String(")[1].split(")")[0]))
+                table = None
+    return list(found.items())
 
 
 def _bodies(tables: list, count: int) -> list:
@@ -98,11 +102,11 @@ def _bodies(tables: list, count: int) -> list:
     for start in range(0, len(tables), per):
         bodies.append("\n".join(
             f'    op.create_table("{t}", sa.Column("id", sa.Integer(), nullable=False), '
-            f'sa.Column("name", sa.String(200)), sa.Column("owner_id", sa.Integer()), '
-            f'sa.PrimaryKeyConstraint("id"))' for t in tables[start:start + per]))
+            f'sa.Column("name", sa.String({length})), sa.Column("owner_id", sa.Integer()), '
+            f'sa.PrimaryKeyConstraint("id"))' for t, length in tables[start:start + per]))
     step = 0
     while len(bodies) < count:
-        table = tables[step % len(tables)]
+        table = tables[step % len(tables)][0]
         column, index = f"extra_{step}", f"ix_{table}_extra_{step}"
         bodies += [
             f'    op.add_column("{table}", sa.Column("{column}", sa.String(40)))',

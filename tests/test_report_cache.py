@@ -134,3 +134,36 @@ def test_editing_tool_routerlint_settings_invalidates_it(app):
     assert selected["diagnostics"]
     assert {d["code"] for d in selected["diagnostics"]} == {kept}
     assert selected == _cli(app, "--select", kept, "--no-cache")
+
+
+def test_the_kept_file_list_notices_files_added_removed_and_renamed(app, monkeypatch):
+    """The walk is skipped while no walked folder changed (engine._discover): after the
+    folders are old enough to be trusted (2 s), each change must still be seen."""
+    walks = []
+    real = engine.discover
+    monkeypatch.setattr(engine, "discover", lambda *a, **k: walks.append(1) or real(*a, **k))
+    _result(app)
+    past = 1_000_000_000
+    for folder, _, _ in os.walk(app):  # as if the tree was last changed long ago
+        os.utime(folder, (past, past))
+    _result(app)
+    walks.clear()
+    before = _result(app)
+    assert walks == []  # the kept list answered
+    routers = app / "app" / "routers"
+    steps = [
+        lambda: (routers / "added.py").write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n"),
+        lambda: (routers / "added.py").rename(routers / "renamed.py"),
+        lambda: (routers / "renamed.py").unlink(),
+        lambda: (routers / "sub").mkdir(),
+        lambda: (routers / "sub" / "deep.py").write_text("import not_installed_here\n"),
+    ]
+    for step in steps:
+        step()
+        walks.clear()
+        kept = _result(app)
+        assert walks  # the change made it walk again
+        assert kept == _result(app, cache=False)
+        for folder, _, _ in os.walk(app):
+            os.utime(folder, (past, past))
+    assert before != _result(app)

@@ -8,31 +8,42 @@ upgrade, an edited checkout) is simply never found.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import socket
 import stat
-import struct
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
 from routerlint import __version__
 
-HEADER = struct.Struct("!Q")  # the length of the JSON that follows
+# Imported only when a daemon is really asked (every scan passes here first: a scan without
+# a daemon must not pay for socket, json, hashlib and struct).
+HEADER_FORMAT = "!Q"  # the length of the JSON that follows
 
 
 def supported() -> bool:
+    import socket
+
     return hasattr(socket, "AF_UNIX") and hasattr(os, "getuid")
+
+
+def base_folder() -> str:
+    return os.environ.get("ROUTERLINT_DAEMON_DIR") or os.path.join(
+        os.environ.get("TMPDIR") or "/tmp", f"routerlint-{os.getuid()}")
+
+
+def any_daemon() -> bool:
+    """Is some daemon socket there at all? (one listing, before the code stamp is computed)"""
+    try:
+        return any(name.endswith(".sock") for name in os.listdir(base_folder()))
+    except OSError:
+        return False
 
 
 def folder() -> Optional[Path]:
     """The user's private folder of daemon sockets, created 0700; None when it exists but is
     not private (owned by another user, or open to others): then no daemon is used."""
-    base = os.environ.get("ROUTERLINT_DAEMON_DIR") or os.path.join(
-        tempfile.gettempdir(), f"routerlint-{os.getuid()}")
+    base = base_folder()
     try:
         os.makedirs(base, mode=0o700, exist_ok=True)
         st = os.lstat(base)
@@ -46,6 +57,7 @@ def folder() -> Optional[Path]:
 def code_stamp() -> str:
     """routerlint's version, its source files' sizes and mtimes, and the interpreter: a daemon
     serves only clients running exactly its code."""
+    import hashlib
     from importlib.util import find_spec
 
     parts = [__version__, sys.executable, sys.version]
@@ -67,21 +79,27 @@ def socket_path(stamp: str) -> Optional[Path]:
     return base / f"{stamp[:24]}.sock" if base is not None else None
 
 
-def send(conn: socket.socket, message: Any) -> None:
+def send(conn, message: Any) -> None:
+    import json
+    import struct
+
     data = json.dumps(message).encode("utf-8")
-    conn.sendall(HEADER.pack(len(data)) + data)
+    conn.sendall(struct.pack(HEADER_FORMAT, len(data)) + data)
 
 
-def receive(conn: socket.socket) -> Any:
+def receive(conn) -> Any:
     """The next message, or None when the other side closed the connection first."""
-    head = _exactly(conn, HEADER.size)
+    import json
+    import struct
+
+    head = _exactly(conn, struct.calcsize(HEADER_FORMAT))
     if head is None:
         return None
-    body = _exactly(conn, HEADER.unpack(head)[0])
+    body = _exactly(conn, struct.unpack(HEADER_FORMAT, head)[0])
     return None if body is None else json.loads(body.decode("utf-8"))
 
 
-def _exactly(conn: socket.socket, size: int) -> Optional[bytes]:
+def _exactly(conn, size: int) -> Optional[bytes]:
     chunks, left = [], size
     while left:
         chunk = conn.recv(min(left, 1 << 20))

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Optional, Tuple
 
@@ -21,7 +18,7 @@ def forward(argv) -> Optional[Tuple[int, str, str]]:
     argv = list(argv)
     if not argv or argv[0] != "scan" or "--no-cache" in argv or "--no-daemon" in argv:
         return None
-    if not channel.supported():
+    if not hasattr(os, "getuid") or not channel.any_daemon() or not channel.supported():
         return None
     stamp = channel.code_stamp()
     path = channel.socket_path(stamp)
@@ -35,6 +32,8 @@ def forward(argv) -> Optional[Tuple[int, str, str]]:
 
 
 def _ask(path: Path, message) -> Optional[dict]:
+    import socket
+
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.connect(str(path))
@@ -61,6 +60,9 @@ def start(idle_minutes: float = IDLE_MINUTES) -> Tuple[dict, Path, bool]:
     answer, path = status()
     if answer is not None:
         return answer, path, False  # type: ignore[return-value]
+    import subprocess
+    import time
+
     if path is None:
         raise OSError("no private folder for the daemon's socket (set ROUTERLINT_DAEMON_DIR "
                       "to a folder only you can enter)")

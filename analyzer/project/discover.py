@@ -41,8 +41,15 @@ class Project:
     focus: Optional[List[str]] = None  # one-file scans: report only on these rel paths
     _listings: Dict[str, Dict[str, Tuple[bool, bool]]] = field(
         default_factory=dict, repr=False, compare=False)  # folder -> its entries (locate)
+    # Every folder the walk listed, with its mtime then: while none has changed, the same
+    # files are there (engine.py keeps the list between runs on that condition).
+    walked: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def rel(self, path: Path) -> str:
+        text = str(path)
+        prefix = str(self.root).rstrip(os.sep) + os.sep  # string work: ~1,000s of calls a run
+        if text.startswith(prefix):
+            return text[len(prefix):].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -50,11 +57,12 @@ class Project:
 
     def source_file(self, path: Path) -> Optional[SourceFile]:
         """The module a .py file is imported as, from the deepest source root holding it."""
+        text = str(path)
         for root in self.source_roots:
-            try:
-                parts = list(path.relative_to(root).parts)
-            except ValueError:
+            prefix = str(root).rstrip(os.sep) + os.sep
+            if not text.startswith(prefix):
                 continue
+            parts = text[len(prefix):].split(os.sep)
             is_package = parts[-1] == "__init__.py"
             parts[-1] = parts[-1][:-3]
             if is_package:
@@ -190,39 +198,50 @@ def _walk(top: Path, project: Project) -> Iterable[Path]:
                                                      f"cannot read: {e.strerror}"))):
         here = Path(dirpath)
         real = os.path.realpath(dirpath)
+        _note_folder(dirpath, project)
         if real in visited:  # a symlink loop or a second link to the same folder
             dirnames[:] = []
             continue
         visited.add(real)
         kept = []
         for d in sorted(dirnames):
-            if _skipped(here / d, project):
+            if _skipped(here / d, project):  # not noted: .git and caches change all the time
                 if (here / d / "__init__.py").exists():  # a package, hidden by a name rule
                     project.problems.append((project.rel(here / d), (
                         "skipped: a package, excluded by the folder-name rule "
                         f"'{_rule(here / d, project)}' (rename it, or set `exclude` in "
                         "[tool.routerlint] to a list without that name)")))
-            elif not (here / d / "pyvenv.cfg").exists():
+            elif not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg")):
                 kept.append(d)
+
         dirnames[:] = kept
         for name in sorted(filenames):
-            if name.endswith(".py") and not _skipped(here / name, project):
-                if _regular(here / name, project):
-                    yield here / name
+            if name.endswith(".py") and not _skipped_name(dirpath, name, project):
+                path = os.path.join(dirpath, name)
+                if _regular(path, project):
+                    yield Path(path)
 
 
-def _regular(path: Path, project: Project) -> bool:
+def _note_folder(path: str, project: Project) -> None:
+    try:
+        project.walked[path] = os.stat(path).st_mtime_ns
+    except OSError:
+        project.walked[path] = -1
+
+
+def _regular(path: str, project: Project) -> bool:
     """Only regular files are read: a FIFO named x.py would block forever, a symlink to
     /dev/zero would never end. Others are noted (`-v` prints them) and skipped."""
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        project.problems.append((project.rel(path), f"cannot read: {exc.strerror or exc}"))
+        project.problems.append((project.rel(Path(path)),
+                                 f"cannot read: {exc.strerror or exc}"))
         return False
     if stat.S_ISREG(mode):
         return True
-    project.problems.append((project.rel(path), "skipped: not a regular file (a FIFO, a "
-                                                "device or a socket named *.py)"))
+    project.problems.append((project.rel(Path(path)), "skipped: not a regular file (a FIFO, "
+                                                      "a device or a socket named *.py)"))
     return False
 
 
@@ -239,6 +258,15 @@ def _skipped(path: Path, project: Project) -> bool:
     if by_name is not None and by_name.match(os.path.normcase(path.name)):
         return True
     return by_path is not None and by_path.match(os.path.normcase(project.rel(path))) is not None
+
+
+def _skipped_name(folder: str, name: str, project: Project) -> bool:
+    """`_skipped` for the file `name` in `folder`, without building a Path."""
+    by_name, by_path = _matchers(project.excludes)
+    if by_name is not None and by_name.match(os.path.normcase(name)):
+        return True
+    return by_path is not None and by_path.match(
+        os.path.normcase(project.rel(Path(folder, name)))) is not None
 
 
 @functools.lru_cache(maxsize=8)
