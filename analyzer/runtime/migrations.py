@@ -25,7 +25,7 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
-from routerlint.facts.model import Call, body_may_contain, walk_events
+from routerlint.facts.model import Call, body_may_contain, derived, walk_events
 from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
 from routerlint.runtime.revision_map import RevisionMap, build
@@ -76,14 +76,18 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
 
 def _calls_create_all(sims: List[Any]) -> bool:
     """Whether any module may call `<metadata>.create_all(...)` (its facts say so: cheap)."""
+    seen = set()  # each module once, not once per simulation that imported it
     for sim in sims:
         for module in sim.sys_modules.values():
-            if module.path is None or module.facts is None:
+            facts = module.facts
+            if module.path is None or facts is None or id(facts) in seen:
                 continue
-            for event in walk_events(module.facts.events,
-                                     lambda f: body_may_contain(f, "create_all")):
-                if isinstance(event, Call) and event.func.endswith(".create_all"):
-                    return True
+            seen.add(id(facts))
+            if derived(facts, "calls create_all", lambda: any(
+                    isinstance(event, Call) and event.func.endswith(".create_all")
+                    for event in walk_events(facts.events,
+                                             lambda f: body_may_contain(f, "create_all")))):
+                return True
     return False
 
 
