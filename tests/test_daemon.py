@@ -131,3 +131,20 @@ def test_daemon_answers_as_a_fresh_process_after_every_edit(daemon_env, tmp_path
                             "--no-cache", *extra, str(root))
         assert _report(served) == _report(fresh), f"after: {done}"
         done.append(_edits(root, rng, step))
+
+
+def test_a_killed_daemon_leaves_scans_working(daemon_env, tmp_path):
+    import signal
+    import time
+
+    started = _routerlint(daemon_env, "daemon", "start", "--idle", "5")
+    pid = int(started.stdout.split("pid ")[1].split(",")[0])
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        if _routerlint(daemon_env, "daemon", "status").returncode == 1:
+            break
+        time.sleep(0.1)
+    assert not list(Path(daemon_env["ROUTERLINT_DAEMON_DIR"]).glob("*.sock"))
+    app = copy_fixture(EXAMPLES_DIR / "backend", tmp_path)
+    proc = _routerlint(daemon_env, "scan", "-v", "--exit-zero", str(app))
+    assert proc.returncode == 0 and "served by the daemon" not in proc.stderr

@@ -39,6 +39,12 @@ def _ask(path: Path, message) -> Optional[dict]:
             conn.connect(str(path))
             channel.send(conn, message)
             return channel.receive(conn)
+    except ConnectionRefusedError:  # nobody listens: a daemon that was killed hard
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
     except (OSError, ValueError):
         return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import socket
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -30,6 +31,7 @@ def serve(path: str, idle_seconds: float) -> None:
 
     pool.MEMORY = pool.Memory()
     stamp = channel.code_stamp()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill`: still remove the socket
     try:
         os.unlink(path)
     except FileNotFoundError:
