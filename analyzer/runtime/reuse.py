@@ -62,18 +62,21 @@ def run_unit(memory, key: Any, world: World, environ: Dict[str, str], infers: bo
              work: Callable[[Simulation], Any]) -> Tuple[Simulation, Any]:
     """(the simulation, work(simulation)): a fresh one, or the one `memory` (the daemon's)
     kept under `key` when every question it asked is answered the same."""
+    if memory is None:  # a fresh process keeps nothing: no questions recorded
+        sim = Simulation(world.find, world.missing_code, world.children,
+                         world.missing_message, world.kind_of, environ, infers,
+                         world.env_file)
+        return sim, work(sim)
     full_key = (key, tuple(sorted(environ.items())), infers)
-    if memory is not None:
-        kept: Optional[tuple] = memory.recall(full_key)
-        if kept is not None and kept[0].same_answers(world):
-            kept[0].world = world  # later questions (none today) go to this run's world
-            memory.kept[full_key] = kept
-            return kept[1], kept[2]
+    kept: Optional[tuple] = memory.recall(full_key)
+    if kept is not None and kept[0].same_answers(world):
+        kept[0].world = world  # later questions (none today) go to this run's world
+        memory.kept[full_key] = kept
+        return kept[1], kept[2]
     recorder = Recorder(world)
     sim = Simulation(recorder.asker("find"), recorder.asker("missing_code"),
                      recorder.asker("children"), recorder.asker("missing_message"),
                      recorder.asker("kind_of"), environ, infers, recorder.asker("env_file"))
     result = work(sim)
-    if memory is not None:
-        memory.kept[full_key] = (recorder, sim, result)
+    memory.kept[full_key] = (recorder, sim, result)
     return sim, result
