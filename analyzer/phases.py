@@ -4,6 +4,7 @@ the rules' checks), then one-file focus, enabled codes and suppressions."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,17 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
                       large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
-    modules = _scan(project, scanner, {})
+    # Facts decoded from JSON hold no reference cycles and live until the run ends. Left to
+    # the cycle collector, every full collection walks all of them again, while they are
+    # decoded and after: ~2 s of a 4.8 s one-change run at 300k lines. So no collection
+    # while they are read, and then they are frozen: later collections look only at what the
+    # run allocates after this.
+    gc.disable()
+    try:
+        modules = _scan(project, scanner, {})
+    finally:
+        gc.freeze()
+        gc.enable()
     declared = None if options.app else _declared_target(project, modules, options)
     extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \
         if declared and declared[1] else None

@@ -11,6 +11,7 @@ mtime are those of its last stamp is not even read again).
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import signal
@@ -56,11 +57,17 @@ def serve(path: str, idle_seconds: float) -> None:
                     continue
                 if not isinstance(request, dict):
                     continue
-                answer = _handle(request, stamp)
+                gc.disable()  # no collection while a client waits (phases.py says why)
                 try:
-                    channel.send(conn, answer)
-                except OSError:
-                    pass  # the client left
+                    answer = _handle(request, stamp)
+                    try:
+                        channel.send(conn, answer)
+                    except OSError:
+                        pass  # the client left
+                finally:
+                    gc.unfreeze()  # the run froze its facts; what it dropped is collected
+                    gc.enable()  # now, between scans, not during the next one
+                    gc.collect()
                 if answer.get("stopping"):
                     return
     finally:

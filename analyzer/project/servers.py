@@ -9,6 +9,8 @@ folder holding `app/` was copied). Read as text: routerlint runs none of it.
 
 from __future__ import annotations
 
+import os
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,14 +43,14 @@ def declaration_files(root: Path) -> Iterable[Path]:
                                       for part in folder.relative_to(root).parts):
             continue
         try:
-            entries = sorted(folder.iterdir())
+            names = sorted(os.listdir(folder))  # names first: a stat only for candidates
         except OSError:
             continue
-        for path in entries:
-            name = path.name
-            if path.is_file() and (name.startswith(_NAMES) or (
-                    "compose" in name and name.endswith((".yml", ".yaml")))):
-                yield path
+        for name in names:
+            if name.startswith(_NAMES) or ("compose" in name and name.endswith((".yml", ".yaml"))):
+                path = folder / name
+                if path.is_file():
+                    yield path
 
 
 def run_targets(root: Path) -> List[RunTarget]:

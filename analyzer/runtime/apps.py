@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
-from routerlint.facts.model import Assign, Call, FunctionDef, ModuleFacts, body_may_contain
+from routerlint.facts.model import (Assign, Call, FunctionDef, ModuleFacts, body_may_contain,
+                                    derived)
 from routerlint.facts.imports import Modules
 
 
@@ -13,9 +14,15 @@ def creates_app(facts: ModuleFacts, kinds: Optional[Kinds] = None,
                 module: Optional[str] = None) -> bool:
     """`app = FastAPI()` (or a FastAPI subclass, under any alias) at top level, or a call at
     top level of a local factory that does."""
-    if top_assign(facts, "FastAPI") is not None:
+    if derived(facts, "creates FastAPI()", lambda: _creates_by_name(facts)):
         return True
-    if kinds is not None and module is not None and kinds.first_assign(module, APP):
+    return kinds is not None and module is not None and bool(kinds.first_assign(module, APP))
+
+
+def _creates_by_name(facts: ModuleFacts) -> bool:
+    """`FastAPI()` at top level, or a call of a local factory that makes one (from the
+    module's facts alone, so computed once per content)."""
+    if top_assign(facts, "FastAPI") is not None:
         return True
     factories = {e.name for e in facts.events
                  if isinstance(e, FunctionDef) and body_may_contain(e, "FastAPI")
