@@ -22,6 +22,8 @@ from typing import Any, Dict
 
 from routerlint.daemon import channel
 
+QUIET_SECONDS = 1.0  # without a scan for this long, the daemon collects garbage
+
 
 def serve(path: str, idle_seconds: float) -> None:
     import libcst  # noqa: F401  (imported once, here, not on every scan)
@@ -42,13 +44,19 @@ def serve(path: str, idle_seconds: float) -> None:
     os.chmod(path, 0o600)
     ours = os.stat(path).st_ino
     listener.listen(16)
-    listener.settimeout(idle_seconds)
+    collect = False  # a scan's garbage waits for a quiet second (a burst of scans first)
     try:
         while True:
+            listener.settimeout(QUIET_SECONDS if collect else idle_seconds)
             try:
                 conn, _ = listener.accept()
             except socket.timeout:
-                return  # idle: stop
+                if not collect:
+                    return  # idle: stop
+                gc.unfreeze()  # the runs froze their facts; what they dropped is collected
+                gc.collect()
+                collect = False
+                continue
             with conn:
                 conn.settimeout(None)
                 try:
@@ -65,9 +73,8 @@ def serve(path: str, idle_seconds: float) -> None:
                     except OSError:
                         pass  # the client left
                 finally:
-                    gc.unfreeze()  # the run froze its facts; what it dropped is collected
-                    gc.enable()  # now, between scans, not during the next one
-                    gc.collect()
+                    gc.enable()
+                    collect = True
                 if answer.get("stopping"):
                     return
     finally:
