@@ -27,7 +27,9 @@ _MAYBE_COLUMN = frozenset({"deferred", "column_property"})
 _SIZE_KEYWORDS = ("length", "precision", "scale")
 
 
-def _dotted(node: Optional[ast.AST]) -> Optional[str]:
+def ast_name(node: Optional[ast.AST]) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain of CPython's AST, else None (the one reader:
+    sessions.py and positions.py use it too)."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.insert(0, node.attr)
@@ -38,8 +40,8 @@ def _dotted(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
-def _last(node: Optional[ast.AST]) -> str:
-    name = _dotted(node)
+def ast_last(node: Optional[ast.AST]) -> str:
+    name = ast_name(node)
     return name.rpartition(".")[2] if name else ""
 
 
@@ -47,11 +49,11 @@ def type_of(node: Optional[ast.AST]) -> Optional[list]:
     """`sa.Integer`, `sa.Integer()`, `String(50)`, `sa.String(length=50)` ->
     [name, [int args] or None]; None for anything else (a variable, a helper's result)."""
     if isinstance(node, (ast.Name, ast.Attribute)):
-        name = _last(node)
+        name = ast_last(node)
         return [name, []] if name[:1].isupper() else None
     if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
         return None
-    name = _last(node.func)
+    name = ast_last(node.func)
     if not name[:1].isupper():
         return None
     args: Optional[List[int]] = []
@@ -93,7 +95,7 @@ def column_call(call: ast.Call, attribute: Optional[str], line: int,
         return [attribute, name, line, None, None, None]  # **options: anything
     given = keywords.get("type_", args[0] if args else None)
     kind = None
-    if given is not None and _last(given if not isinstance(given, ast.Call) else given.func
+    if given is not None and ast_last(given if not isinstance(given, ast.Call) else given.func
                                    ) not in ("ForeignKey", "Sequence", "Identity", "Computed"):
         kind = type_of(given)
     primary = _literal_bool(keywords.get("primary_key")) if "primary_key" in keywords else False
@@ -103,11 +105,11 @@ def column_call(call: ast.Call, attribute: Optional[str], line: int,
         nullable = None
     elif primary:
         nullable = False
-    elif _last(call.func) == "mapped_column" and annotation is not None:
+    elif ast_last(call.func) == "mapped_column" and annotation is not None:
         nullable = _optional(annotation)
     else:
         nullable = True
-    if any(isinstance(a, ast.Call) and _last(a.func) in ("Computed", "Identity")
+    if any(isinstance(a, ast.Call) and ast_last(a.func) in ("Computed", "Identity")
            for a in args):
         nullable = None  # generated columns: the database decides
     return [attribute, name, line, kind, nullable, primary]
@@ -116,12 +118,12 @@ def column_call(call: ast.Call, attribute: Optional[str], line: int,
 def _optional(annotation: ast.AST) -> Optional[bool]:
     """`Mapped[Optional[X]]` / `Mapped[X | None]` / `Mapped[Union[X, None]]` -> True,
     `Mapped[X]` -> False; None when not such a plain annotation (a string, an alias)."""
-    if not (isinstance(annotation, ast.Subscript) and _last(annotation.value) == "Mapped"):
+    if not (isinstance(annotation, ast.Subscript) and ast_last(annotation.value) == "Mapped"):
         return None
     inner = annotation.slice
-    if isinstance(inner, ast.Subscript) and _last(inner.value) in ("Optional",):
+    if isinstance(inner, ast.Subscript) and ast_last(inner.value) in ("Optional",):
         return True
-    if isinstance(inner, ast.Subscript) and _last(inner.value) == "Union":
+    if isinstance(inner, ast.Subscript) and ast_last(inner.value) == "Union":
         elts = inner.slice.elts if isinstance(inner.slice, ast.Tuple) else [inner.slice]
         return any(isinstance(e, ast.Constant) and e.value is None for e in elts)
     if isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.BitOr):
@@ -146,7 +148,7 @@ def class_columns(twin: ast.ClassDef) -> Optional[List[ColumnFact]]:
     found: List[ColumnFact] = []
     for stmt in twin.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if any(_last(d.func if isinstance(d, ast.Call) else d) in ("declared_attr",
+            if any(ast_last(d.func if isinstance(d, ast.Call) else d) in ("declared_attr",
                                                                       "directive")
                    for d in stmt.decorator_list) and stmt.name != "__tablename__":
                 return None
@@ -167,13 +169,13 @@ def class_columns(twin: ast.ClassDef) -> Optional[List[ColumnFact]]:
         if name.startswith("__") or name in ("metadata", "registry", "type_annotation_map"):
             continue
         mapped = annotation is not None and isinstance(annotation, ast.Subscript) and \
-            _last(annotation.value) == "Mapped"
+            ast_last(annotation.value) == "Mapped"
         if value is None:
             if mapped:  # `x: Mapped[int]`: a column typed from the annotation
                 found.append([name, name, stmt.lineno, None, _optional(annotation), False])
             continue
         if isinstance(value, ast.Call):
-            callee = _last(value.func)
+            callee = ast_last(value.func)
             if callee in _COLUMN_CALLS:
                 fact = column_call(value, name, stmt.lineno, annotation if mapped else None)
                 if fact is None:
@@ -185,7 +187,7 @@ def class_columns(twin: ast.ClassDef) -> Optional[List[ColumnFact]]:
             return None  # a helper, deferred(), column_property(): may be a column
         if isinstance(value, ast.Constant) and not mapped:
             continue  # a plain class attribute
-        if annotation is not None and _last(annotation.value if isinstance(
+        if annotation is not None and ast_last(annotation.value if isinstance(
                 annotation, ast.Subscript) else annotation) == "ClassVar":
             continue
         return None

@@ -12,9 +12,11 @@ to its AST twin — public APIs only, no second parse.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Sequence
+from typing import Dict, Sequence
 
 import libcst as cst
+
+from routerlint.facts.columns import ast_name as ast_dotted  # one reader of dotted AST names
 
 Twins = Dict[int, ast.stmt]  # id(LibCST statement or except-handler) -> its AST twin
 
@@ -81,15 +83,3 @@ def attribute_lines(twin: ast.AST) -> Dict[str, int]:
             if name is not None and node.lineno < lines.get(name, 1 << 30):
                 lines[name] = node.lineno
     return lines
-
-
-def ast_dotted(node: ast.AST) -> Optional[str]:
-    """`a.b.c` for a Name/Attribute chain of CPython's AST, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None

@@ -13,6 +13,8 @@ import ast
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional
 
+from routerlint.facts.columns import ast_last, ast_name
+
 WIRING_FORMAT = 1  # bump when Wiring's JSON layout or what it reads changes (cache key)
 _ENGINES = frozenset({"create_engine", "create_async_engine"})
 _MAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
@@ -44,22 +46,6 @@ class Wiring:
         return cls(**data)
 
 
-def _dotted(node: Optional[ast.AST]) -> Optional[str]:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.insert(0, node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.insert(0, node.id)
-        return ".".join(parts)
-    return None
-
-
-def _last(node: Optional[ast.AST]) -> str:
-    name = _dotted(node)
-    return name.rpartition(".")[2] if name else ""
-
-
 def _kwarg(call: ast.Call, name: str, index: int = 0) -> Optional[ast.AST]:
     for kw in call.keywords:
         if kw.arg == name:
@@ -71,10 +57,10 @@ def _maker_engine(call: ast.AST) -> Optional[str]:
     """The engine a `sessionmaker(...)` (or `scoped_session(sessionmaker(...))`) binds."""
     if not isinstance(call, ast.Call):
         return None
-    if _last(call.func) == "scoped_session" and call.args:
+    if ast_last(call.func) == "scoped_session" and call.args:
         return _maker_engine(call.args[0])
-    if _last(call.func) in _MAKERS:
-        return _dotted(_kwarg(call, "bind"))
+    if ast_last(call.func) in _MAKERS:
+        return ast_name(_kwarg(call, "bind"))
     return None
 
 
@@ -106,7 +92,7 @@ def read_wiring(source: bytes, module: str, is_package: bool) -> Optional[Wiring
             if len(targets) != 1 or not isinstance(targets[0], ast.Name):
                 continue
             name, call = targets[0].id, stmt.value
-            if _last(call.func) in _ENGINES:
+            if ast_last(call.func) in _ENGINES:
                 url = _kwarg(call, "url")
                 found.engines[name] = [stmt.lineno, ast.unparse(url) if url else None]
             else:
@@ -130,11 +116,11 @@ def _session_source(call: ast.AST) -> Optional[List[str]]:
     `next(get_db())`."""
     if not isinstance(call, ast.Call):
         return None
-    name = _dotted(call.func)
+    name = ast_name(call.func)
     if name is None:
         return None
     if name.rpartition(".")[2] in _SESSIONS:
-        engine = _dotted(_kwarg(call, "bind"))
+        engine = ast_name(_kwarg(call, "bind"))
         return [engine, "engine"] if engine else None
     if name == "next" and call.args:
         return _session_source(call.args[0])
@@ -147,8 +133,8 @@ def _function(function: ast.AST, found: Wiring) -> None:
     positional = function.args.args  # type: ignore[attr-defined]
     for arg, default in list(zip(positional[len(positional) - len(defaults):], defaults)) + \
             list(zip(function.args.kwonlyargs, function.args.kw_defaults)):  # type: ignore
-        if isinstance(default, ast.Call) and _last(default.func) == "Depends" and default.args:
-            ref = _dotted(default.args[0])
+        if isinstance(default, ast.Call) and ast_last(default.func) == "Depends" and default.args:
+            ref = ast_name(default.args[0])
             if ref:
                 sessions[arg.arg] = [ref, "call"]
     hands_out: Optional[List[str]] = None
@@ -183,10 +169,10 @@ def _create_all(node: ast.AST, function: Optional[str], found: Wiring) -> None:
         return
     if function is None and isinstance(node, ast.Call):
         return
-    metadata = _dotted(call.func.value)
+    metadata = ast_name(call.func.value)
     if metadata is None:
         return
-    found.create_alls.append([call.lineno, metadata, _dotted(_kwarg(call, "bind")), function])
+    found.create_alls.append([call.lineno, metadata, ast_name(_kwarg(call, "bind")), function])
 
 
 def _query(call: ast.Call, sessions: Dict[str, List[str]], function: str,
@@ -199,13 +185,13 @@ def _query(call: ast.Call, sessions: Dict[str, List[str]], function: str,
     first = call.args[0]
     model = None
     if func.attr in ("query", "get"):
-        model = _dotted(first)
+        model = ast_name(first)
     elif func.attr in ("add", "merge", "delete"):
-        model = _dotted(first.func) if isinstance(first, ast.Call) else None
+        model = ast_name(first.func) if isinstance(first, ast.Call) else None
     else:
         for inner in ast.walk(first):
-            if isinstance(inner, ast.Call) and _last(inner.func) == "select" and inner.args:
-                model = _dotted(inner.args[0])
+            if isinstance(inner, ast.Call) and ast_last(inner.func) == "select" and inner.args:
+                model = ast_name(inner.args[0])
                 break
     if model is not None and model[:1].isupper() or (model and "." in model):
         found.queries.append([call.lineno, ref, kind, model, function])
