@@ -18,9 +18,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple, TypeVar
 
 from routerlint import __version__
+
+T = TypeVar("T")
 
 CACHE_DIR = ".routerlint_cache"
 FORMAT = 24  # bump when the JSON layout of facts, or what the scanner reads, changes
@@ -110,6 +112,24 @@ class Cache:
                 + "\n" + "".join(bodies))
         except OSError:
             pass  # read-only checkout, full disk: run uncached
+
+    def memo(self, key: str, load: Callable[[Any], T], compute: Callable[[], T],
+             dump: Callable[[T], Any]) -> T:
+        """load() of the JSON stored under `key`, else compute(), stored as dump() of it (not
+        stored when that is None). A corrupt or foreign entry is computed again. For whole
+        values read with `ast` (revisions, an Alembic folder, session wiring)."""
+        raw = self.read(key)
+        stored = self.decode(key, raw) if raw is not None else None
+        if stored is not None:
+            try:
+                return load(stored)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass  # foreign or corrupt: compute again
+        value = compute()
+        data = dump(value)
+        if data is not None:
+            self.put(key, data)
+        return value
 
     # -- names of third-party modules (routerlint.runtime.installed) -----------------------------------
     def _external_entry(self) -> Path:

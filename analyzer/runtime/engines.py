@@ -61,18 +61,11 @@ class Wirings:
             return None
         key = digest(b"session-wiring\0%d\0%s\0%d\0%s" % (
             WIRING_FORMAT, name.encode(), module.is_package, data))
-        if cache is not None:
-            raw = cache.read(key)
-            stored = cache.decode(key, raw) if raw is not None else None
-            if stored is not None:
-                try:
-                    return Wiring.from_json(stored)
-                except (TypeError, ValueError, KeyError):
-                    pass
-        found = read_wiring(data, name, module.is_package)
-        if found is not None and cache is not None:
-            cache.put(key, found.to_json())
-        return found
+        if cache is None:
+            return read_wiring(data, name, module.is_package)
+        return cache.memo(key, Wiring.from_json,
+                          lambda: read_wiring(data, name, module.is_package),
+                          lambda found: found.to_json() if found is not None else None)
 
     def resolve(self, module: str, dotted: str, depth: int = 0) -> Optional[Ref]:
         """Where `dotted`, read in `module`, is defined: (module, name)."""

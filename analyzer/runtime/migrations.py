@@ -173,17 +173,16 @@ def _read_all(project: Project, paths: List[Path], cache: Optional[Cache]) -> Li
     key = digest(b"alembic-folder\0%d\0" % REVISION_FORMAT + b"\0".join(
         b"%s\0%s" % (project.rel(path).encode(), b"-" if data is None else digest(data).encode())
         for path, data in contents))
-    raw = cache.read(key)
-    stored = cache.decode(key, raw) if raw is not None else None
-    if isinstance(stored, list) and len(stored) == len(contents):
-        try:
-            return [Revision.from_json(item) for item in stored]
-        except (TypeError, ValueError, KeyError, AttributeError):
-            pass  # foreign or corrupt: read again
-    found = [_read(project, path, cache, data) for path, data in contents]
-    if all(data is not None for _, data in contents):
-        cache.put(key, [rev.to_json() for rev in found])
-    return found
+
+    def load(stored) -> List[Revision]:
+        if not isinstance(stored, list) or len(stored) != len(contents):
+            raise ValueError("not this folder's entry")
+        return [Revision.from_json(item) for item in stored]
+
+    complete = all(data is not None for _, data in contents)
+    return cache.memo(key, load,
+                      lambda: [_read(project, path, cache, data) for path, data in contents],
+                      lambda found: [rev.to_json() for rev in found] if complete else None)
 
 
 def _read(project: Project, path: Path, cache: Optional[Cache], data: Optional[bytes]
@@ -197,16 +196,8 @@ def _read(project: Project, path: Path, cache: Optional[Cache], data: Optional[b
     if cache is None:
         return read_revision(data, rel)
     key = digest(b"alembic-revision\0%d\0%s\0%s" % (REVISION_FORMAT, rel.encode(), data))
-    raw = cache.read(key)
-    stored = cache.decode(key, raw) if raw is not None else None
-    if stored is not None:
-        try:
-            return Revision.from_json(stored)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            pass  # foreign or corrupt: read again
-    found = read_revision(data, rel)
-    cache.put(key, found.to_json())
-    return found
+    return cache.memo(key, Revision.from_json, lambda: read_revision(data, rel),
+                      Revision.to_json)
 
 
 def _judge(project: Project, location: ScriptLocation, chain: RevisionMap
