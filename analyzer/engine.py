@@ -54,8 +54,8 @@ def analyze(options: Options) -> Report:
     if reports is not None:
         files = dict(installed.read)
         files.update(scanner.files)
-        files.update(_stamps(_side_files(project.root, project.source_roots)))
-        dirs = {str(Path(path).parent) for path in files}
+        files.update(_stamps(_side_files(project.root)))
+        dirs = {os.path.dirname(path) for path in files}
         dirs.add(str(project.root / "requirements"))
         dirs.update(str(root) for root in project.source_roots)
         dirs.add(str(project.root))
@@ -114,16 +114,15 @@ def _discover(options: Options) -> Project:
     return project
 
 
-def _side_files(root: Path, roots: List[Path]) -> List[Path]:
+def _side_files(root: Path) -> List[Path]:
     """Files besides the sources that verdicts read: dependency declarations (RL204), the
-    server commands that name the app and its root (Dockerfile, compose, Procfile), the
-    `.env` an app loads, and Alembic's configuration, env.py and revisions (RL4xx)."""
+    server commands that name the app and its root (Dockerfile, compose, Procfile) and the
+    `.env` an app loads. (Alembic's configs, env.py and revisions are stamped as they are
+    read: runtime/migrations.py.)"""
     from routerlint.project.dependencies import declaration_paths
-    from routerlint.project.migrations import config_files
     from routerlint.project.servers import declaration_files
 
-    return (declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
-            + config_files(root, roots=roots))
+    return declaration_paths(root) + list(declaration_files(root)) + [root / ".env"]
 
 
 def _stamps(paths: List[Path]) -> Dict[str, tuple]:

@@ -124,7 +124,8 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
     diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
-    found, migrations, revision_suppressions = analyse_migrations(project, sims + sweeps, cache)
+    found, migrations, revision_suppressions = analyse_migrations(
+        project, sims + sweeps, cache, scanner.files)
     diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""

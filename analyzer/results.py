@@ -83,9 +83,16 @@ class Report:
 # -- JSON codec (the report cache stores whole reports; JSON, never pickle) --------------------
 
 def report_to_json(report: Report) -> dict:
+    """asdict() of everything but `migrations`, which is plain JSON already: copied as is, not
+    walked value by value (500 revisions: ~30 ms of a one-change run)."""
     import dataclasses
 
-    return dataclasses.asdict(report)
+    data = {field.name: getattr(report, field.name) for field in dataclasses.fields(report)}
+    for name in ("diagnostics", "routers"):
+        data[name] = [dataclasses.asdict(item) for item in data[name]]
+    if report.entry_fails is not None:
+        data["entry_fails"] = dataclasses.asdict(report.entry_fails)
+    return data
 
 
 def report_from_json(data: dict) -> Report:

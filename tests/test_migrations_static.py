@@ -13,7 +13,7 @@ from routerlint.engine import Options, analyze
 from routerlint.facts.alembic_env import read_env_target
 from routerlint.facts.revisions import read_revision
 from routerlint.project.migrations import (
-    config_files, revision_files, script_locations, unread_files,
+    revision_files, script_locations, unread_files,
 )
 from routerlint.rules.migration_cases import CREATE_USERS, project, revision
 from routerlint.runtime.revision_map import build
@@ -70,10 +70,19 @@ def test_layout_fallback_needs_both_assignments(tmp_path):
     assert not script_locations(write(tmp_path / "none", {"app/x.py": ""}))
 
 
-def test_config_files_lists_what_verdicts_read(tmp_path):
-    write(tmp_path, project([("a1", None, [CREATE_USERS])], models=None))
-    names = sorted(p.name for p in config_files(tmp_path))
-    assert names == ["00_a1.py", "alembic.ini", "env.py"]
+def test_every_alembic_file_read_is_stamped_for_the_report_cache(tmp_path):
+    from routerlint.facts.cache import Cache
+    from routerlint.project.discover import discover
+    from routerlint.runtime.migrations import analyse
+
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])],
+                                   models=None))
+    found = discover([str(root)])
+    for cache in (None, Cache(found.root, (3, 11)), Cache(found.root, (3, 11))):
+        stamps: dict = {}
+        analyse(found, [], cache, stamps)
+        assert sorted(Path(p).name for p in stamps) == [
+            "00_a1.py", "01_b2.py", "alembic.ini", "env.py"]
 
 
 # -- one revision file ----------------------------------------------------------------------
@@ -272,6 +281,36 @@ def test_report_cache_sees_an_edited_revision(tmp_path):
     assert [d.code for d in _scan(root, cache=True).diagnostics] == ["RL401"]  # cached
     (root / "migrations/versions/02_a0.py").write_text(revision("a0", "a1"))
     assert not [d for d in _scan(root, cache=True).diagnostics if d.code.startswith("RL4")]
+
+
+def test_an_unchanged_chain_is_not_read_again_and_an_edit_is_still_seen(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import routerlint.runtime.migrations as migrations
+    from routerlint.facts.cache import Cache
+    from routerlint.project.discover import discover
+
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])]))
+    versions = root / "migrations/versions"
+    old = time.time() - 100  # older than the racy window: stamps with an mtime are kept
+    for path in versions.iterdir():
+        os.utime(path, (old, old))
+    found = discover([str(root)])
+    first = migrations.analyse(found, [], Cache(found.root, (3, 11)))
+    reads = []
+    real = migrations.read_stamped
+    monkeypatch.setattr(migrations, "read_stamped",
+                        lambda path, record: reads.append(path) or real(path, record))
+    stamps: dict = {}
+    again = migrations.analyse(found, [], Cache(found.root, (3, 11)), stamps)
+    assert again[1] == first[1] and not [p for p in reads if "/versions/" in p]
+    assert {Path(p).name for p in stamps} >= {"00_a1.py", "01_b2.py"}
+    target = versions / "01_b2.py"  # same size, new content, an mtime of its own
+    target.write_text(target.read_text().replace("down_revision = 'a1'", "down_revision = 'a0'"))
+    os.utime(target, (old + 10, old + 10))
+    edited = migrations.analyse(found, [], Cache(found.root, (3, 11)))
+    assert [d.code for d in edited[0]] == ["RL401"]
 
 
 def test_package_resource_script_location_and_recursive_versions(tmp_path):

@@ -40,13 +40,17 @@ class ScriptLocation:
 
 
 def script_locations(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES,
-                     roots: Sequence[Path] = ()) -> List[ScriptLocation]:
+                     roots: Sequence[Path] = (), configs: Optional[List[Path]] = None
+                     ) -> List[ScriptLocation]:
     """Every Alembic script folder of the project, each once, in a stable order. `roots`
-    (the source roots) resolve a `package:folder` script_location."""
+    (the source roots) resolve a `package:folder` script_location. The alembic.ini files
+    read are appended to `configs`."""
     skip = set(excludes)
     found: List[ScriptLocation] = []
     roots = list(roots) or [root]
     for ini in _config_files(root, "alembic.ini", skip):
+        if configs is not None:
+            configs.append(ini)
         found.extend(_from_ini(ini, roots))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
@@ -87,16 +91,6 @@ def unread_files(location: ScriptLocation) -> bool:
                                    and sub.name != "__pycache__" for p in sub.rglob("*.py")):
             return True
     return False
-
-
-def config_files(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES,
-                 roots: Sequence[Path] = ()) -> List[Path]:
-    """The files Alembic verdicts read: configs, env.py and revisions (report cache)."""
-    files = list(_config_files(root, "alembic.ini", set(excludes)))
-    for location in script_locations(root, excludes, roots):
-        files.append(location.env_py)
-        files.extend(revision_files(location))
-    return files
 
 
 def _config_files(root: Path, name: str, skip: set) -> Iterable[Path]:
