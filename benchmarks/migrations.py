@@ -6,9 +6,11 @@ model table, then adds, indexes, renames (in batch mode) and drops columns, with
 its merge every 100 revisions — and times fresh `python -m routerlint scan` processes in each:
 warm (nothing changed: the report cache answers) and one change (a different edit of one
 service file each time: the phases run again, the revisions' facts come from the cache).
-Best of --repeat runs each; prints the seconds and the % the migrations add.
+Both apps are scanned with the interpreter of a venv holding their dependencies (appenv.py),
+so their routers load as in real use. Best of --repeat runs each; prints the seconds and the
+% the migrations add.
 
-    python benchmarks/migrations.py [--lines 20000] [--revisions 500] [--repeat 5]
+    python benchmarks/migrations.py [--lines 20000] [--revisions 500] [--repeat 9]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from appenv import app_python, versions  # noqa: E402
 from generate import generate  # noqa: E402
 
 _INI = """[alembic]
@@ -150,8 +153,8 @@ def _timed(command: list, cwd: Path) -> float:
     return elapsed
 
 
-def measure(root: Path, repeat: int) -> dict:
-    scan = [sys.executable, "-m", "routerlint", "scan", "--exit-zero", "."]
+def measure(root: Path, repeat: int, python: str) -> dict:
+    scan = [sys.executable, "-m", "routerlint", "scan", "--exit-zero", "--python", python, "."]
     shutil.rmtree(root / ".routerlint_cache", ignore_errors=True)
     _timed(scan, root)  # fills the caches
     time.sleep(2.1)  # folders written within 2 s are not trusted yet (racy): a real warm run
@@ -169,9 +172,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--revisions", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--work", type=Path, default=Path("/tmp/routerlint-bench-migrations"))
     args = parser.parse_args()
+    python = app_python(args.work)
     bare, alembic = args.work / "bare", args.work / "alembic"
     generate(bare, args.lines)
     generate(alembic, args.lines)
@@ -179,8 +183,9 @@ def main() -> None:
     revisions = len(list((alembic / "migrations" / "versions").glob("*.py")))
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python "
           f"{sys.version.split()[0]}, load average at start {os.getloadavg()[0]:.2f}; "
-          f"{args.lines:,} lines, {revisions} revision files, best of {args.repeat}")
-    without, with_ = measure(bare, args.repeat), measure(alembic, args.repeat)
+          f"{args.lines:,} lines, {revisions} revision files, best of {args.repeat}; the app's "
+          f"environment: {versions(python)}")
+    without, with_ = measure(bare, args.repeat, python), measure(alembic, args.repeat, python)
     print("| run | without migrations s | with migrations s | added |")
     print("|---|---|---|---|")
     for key, name in (("warm", "warm"), ("changed", "one change")):

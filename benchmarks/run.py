@@ -10,6 +10,10 @@ by the cores (machines differ; the ratios travel). Peak memory is the largest si
 process's max RSS: the scan processes (pool workers included) and the daemon. pylint
 (`--disable=all --enable=E0401,E0611`, the nearest peer check) when installed.
 
+Generated apps are scanned with the interpreter of a venv that has their dependencies
+(appenv.py: fastapi, sqlalchemy, alembic, pylint; built once under --work), so routers really
+load, as in a user's environment; pylint runs from that venv too, seeing the same packages.
+
     python benchmarks/run.py [--sizes 100000,300000,1000000] [--work /tmp/routerlint-bench]
     python benchmarks/run.py --app PATH [--python PY] [--edit FILE]   # a real app, unchanged
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from appenv import app_python, versions  # noqa: E402
 from generate import generate  # noqa: E402
 
 CORES = os.cpu_count() or 1
@@ -119,7 +124,7 @@ def bench(root: Path, python: Optional[str], edit: Path, with_pylint: bool) -> d
            "pylint": None}
     if with_pylint:
         packages = sorted({p.relative_to(root).parts[0] for p in files})
-        row["pylint"] = _timed([sys.executable, "-m", "pylint", "--disable=all",
+        row["pylint"] = _timed([python or sys.executable, "-m", "pylint", "--disable=all",
                                 "--enable=E0401,E0611", "--exit-zero", *packages], root)
     return row
 
@@ -144,22 +149,26 @@ def main() -> None:
                              "largest module)")
     parser.add_argument("--no-pylint", action="store_true")
     args = parser.parse_args()
+    python = args.python if args.app is not None else (args.python or app_python(args.work))
     has_pylint = not args.no_pylint and subprocess.run(
-        [sys.executable, "-m", "pylint", "--version"], capture_output=True).returncode == 0
+        [python or sys.executable, "-m", "pylint", "--version"],
+        capture_output=True).returncode == 0
     print(f"# {time.strftime('%Y-%m-%d')}, {CORES} cores, Python {sys.version.split()[0]}, "
-          f"load average at start {os.getloadavg()[0]:.2f}")
+          f"load average at start {os.getloadavg()[0]:.2f}"
+          + (f"; the app's environment: {versions(python)}" if python and args.app is None
+             else ""))
     print("| app | lines | files | parse floor s (÷ cores) | cold s (÷ floor) | warm s | "
           "1 change s | 1 change, daemon s | pylint s (÷ 1 change / ÷ daemon) | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     if args.app is not None:
         root = args.app.resolve()
         edit = args.edit or max(_python_files(root), key=lambda p: p.stat().st_size)
-        _print(root.name, bench(root, args.python, edit, has_pylint))
+        _print(root.name, bench(root, python, edit, has_pylint))
         return
     for size in (int(s) for s in args.sizes.split(",")):
         root = args.work / f"app{size // 1000}k"
         generate(root, size)
-        _print(f"generated {size // 1000}k", bench(root, None, root / "app" / "services" / "s3.py",
+        _print(f"generated {size // 1000}k", bench(root, python, root / "app" / "services" / "s3.py",
                                                    has_pylint))
 
 
