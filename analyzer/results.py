@@ -98,13 +98,13 @@ def report_to_json(report: Report) -> dict:
 def report_from_json(data: dict) -> Report:
     """The inverse of :func:`report_to_json`; raises KeyError/TypeError on foreign data."""
     data = dict(data)
-    data["diagnostics"] = [_diagnostic(d) for d in data["diagnostics"]]
+    data["diagnostics"] = [diagnostic_from_json(d) for d in data["diagnostics"]]
     data["routers"] = [_router(r) for r in data["routers"]]
     data["entry_fails"] = Cause(**data["entry_fails"]) if data.get("entry_fails") else None
     return Report(**data)
 
 
-def _diagnostic(data: dict) -> Diagnostic:
+def diagnostic_from_json(data: dict) -> Diagnostic:
     data = dict(data)
     data["related"] = [Related(**r) for r in data.get("related", ())]
     return Diagnostic(**data)

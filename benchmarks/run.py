@@ -33,7 +33,7 @@ from typing import List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from appenv import app_python, versions  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import checked_out_earlier, generate  # noqa: E402
 
 CORES = os.cpu_count() or 1
 
@@ -168,6 +168,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         root = args.work / f"app{size // 1000}k"
         generate(root, size)
+        checked_out_earlier(root)
         _print(f"generated {size // 1000}k", bench(root, python, root / "app" / "services" / "s3.py",
                                                    has_pylint))
 

@@ -133,3 +133,28 @@ def test_routerlint_predicts_what_alembic_does(fixture, tmp_path):
         places = {m.group(1): f"{d['path']}:{d['line']}" for d in found
                   if d["code"] in DRIFT_CODES for m in [DRIFT.search(d["message"])] if m}
         assert places == spec["drift_at"], shown
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture_id(f) for f in FIXTURES])
+def test_a_judged_folder_from_the_cache_equals_a_fresh_judgement(fixture, tmp_path, monkeypatch):
+    """The second cached run takes each script folder's judgement (findings, head schemas,
+    section, suppressions) from its cache entry, never judging again; its report must equal
+    an uncached run's, drift and RL406 included (they read the cached head schemas)."""
+    import routerlint.runtime.migrations as migrations
+    from routerlint.engine import Options, analyze
+    from routerlint.reporters.formats import to_json
+
+    root = copy_fixture(fixture, tmp_path)
+
+    def report(cache: bool) -> dict:
+        for entry in (root / ".routerlint_cache").glob("report-*.json"):
+            entry.unlink()  # the report cache would answer before any judging
+        data = json.loads(to_json(analyze(Options(paths=[str(root)], cache=cache,
+                                                  python=sys.executable))))
+        data["summary"].pop("seconds")
+        return data
+
+    fresh = report(cache=False)
+    assert report(cache=True) == fresh
+    monkeypatch.setattr(migrations, "_judge_folder", lambda *a: 1 / 0)  # hits only now
+    assert report(cache=True) == fresh

@@ -87,8 +87,13 @@ def unread_files(location: ScriptLocation) -> bool:
     if location.recursive:
         return False
     for folder in location.versions:
-        if folder.is_dir() and any(p.suffix == ".py" for sub in folder.iterdir() if sub.is_dir()
-                                   and sub.name != "__pycache__" for p in sub.rglob("*.py")):
+        try:
+            with os.scandir(folder) as entries:  # file types from the listing: no stat each
+                subs = [Path(e.path) for e in entries
+                        if e.name != "__pycache__" and e.is_dir()]
+        except OSError:
+            continue
+        if any(True for sub in subs for _ in sub.rglob("*.py")):
             return True
     return False
 

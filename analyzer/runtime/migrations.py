@@ -8,6 +8,7 @@ never imported (project/migrations.py finds them, facts/revisions.py reads them)
 from __future__ import annotations
 
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
@@ -19,7 +20,7 @@ from routerlint.project.discover import Project
 from routerlint.project.migrations import (
     ScriptLocation, revision_files, script_locations, unread_files,
 )
-from routerlint.results import Diagnostic, Related
+from routerlint.results import Diagnostic, Related, diagnostic_from_json
 from routerlint.rules.rl400_multiple_heads import RULE as MULTIPLE_HEADS
 from routerlint.rules.rl401_unknown_down_revision import RULE as UNKNOWN_DOWN
 from routerlint.rules.rl402_duplicate_revision_id import RULE as DUPLICATE_ID
@@ -64,20 +65,15 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     judged: List[Judged] = []
     refused: Set[Any] = set()
     for location in locations:
-        revisions = _read_all(project, revision_files(location), cache, stamps)
-        suppressions.update((r.path, r.suppressions) for r in revisions if r.suppressions)
-        chain = build(revisions)
-        schemas = None
-        if all(r.revision is not None and r.down_known for r in revisions):
-            # (an id routerlint cannot read could be any parent: else say nothing)
-            more, schemas = _judge(project, location, chain)
-            found += more
-            if any(d.code in REPLAY_RULES for d in more):
-                refused.add(location.folder)  # the upgrade stops: no head to compare with
-        if not _models_judgeable(location, chain):
-            schemas = None
+        folder = _folder(project, location, cache, stamps)
+        suppressions.update(folder.suppressions)
+        found += folder.found
+        if folder.refused:
+            refused.add(location.folder)
+        schemas = folder.schemas if folder.chain_complete and _models_judgeable(location) \
+            else None
         judged.append((location, schemas) + _target_metadata(location, sims))
-        section.append(_describe(project, location, revisions, chain))
+        section.append(folder.section)
     return (found + _not_migrated(project, judged, sims, wirings)
             + _drift(project, [j for j in judged if j[0].folder not in refused], sims)
             + _other_engine(wirings, sims, judged),
@@ -153,12 +149,12 @@ def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Di
 Judged = Tuple[ScriptLocation, Optional[List[Schema]], Optional[Set[str]], int]
 
 
-def _models_judgeable(location: ScriptLocation, chain: RevisionMap) -> bool:
-    """Whether the chain routerlint read is the one that runs and decides every table:
-    not without revisions, not with version subfolders Alembic is not told to read
-    (prefect picks one in code), not when env.py filters tables (`include_object`,
-    `include_name`: compare_metadata then ignores some by design)."""
-    if not chain.files or chain.broken or unread_files(location):
+def _models_judgeable(location: ScriptLocation) -> bool:
+    """Whether the chain routerlint read (complete, see _Folder) is the one that runs and
+    decides every table: not with version subfolders Alembic is not told to read (prefect
+    picks one in code), not when env.py filters tables (`include_object`, `include_name`:
+    compare_metadata then ignores some by design)."""
+    if unread_files(location):
         return False
     try:
         env = location.env_py.read_bytes()
@@ -167,15 +163,44 @@ def _models_judgeable(location: ScriptLocation, chain: RevisionMap) -> bool:
     return b"include_object" not in env and b"include_name" not in env
 
 
-def _read_all(project: Project, paths: List[Path], cache: Optional[Cache],
-              stamps: Dict[str, Stamp]) -> List[Revision]:
-    """Every revision file's facts. The whole folder is one cache entry, keyed by every
-    file's path and content: a long chain that did not change is one read and one JSON
-    decode, not one per file (500 revisions: ~0.2 s of a one-change run saved); when one
-    file changed, the others still come from their own entries. A file whose size and
-    mtime are those recorded (not racy) is not even read: its content hash is the one kept."""
+@dataclass
+class _Folder:
+    """What one script folder's revisions alone decide; cached whole, by their contents."""
+    found: List[Diagnostic]  # RL400-RL405
+    schemas: Optional[List[Schema]]  # the schema at each head; None when not judged
+    chain_complete: bool  # there are revisions and Alembic builds their map
+    suppressions: Suppressions
+    section: dict  # its part of the JSON `migrations` section
+    refused: bool  # the upgrade stops (RL404/RL405): no head to compare the models with
+
+    def to_json(self) -> dict:
+        return {"found": [asdict(d) for d in self.found],
+                "schemas": None if self.schemas is None else [s.to_json() for s in self.schemas],
+                "chain_complete": self.chain_complete, "suppressions": self.suppressions,
+                "section": self.section, "refused": self.refused}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "_Folder":
+        schemas = data["schemas"]
+        return cls([diagnostic_from_json(d) for d in data["found"]],
+                   None if schemas is None else [Schema.from_json(s) for s in schemas],
+                   bool(data["chain_complete"]),
+                   {path: {int(line): codes for line, codes in lines.items()}
+                    for path, lines in data["suppressions"].items()},
+                   dict(data["section"]), bool(data["refused"]))
+
+
+def _folder(project: Project, location: ScriptLocation, cache: Optional[Cache],
+            stamps: Dict[str, Stamp]) -> _Folder:
+    """The folder judged from its revisions: one cache entry keyed by every file's path and
+    content, so that an unchanged chain of 500 revisions is ~500 stat() calls and one JSON
+    decode, neither read nor replayed again; a changed file is read (its neighbours' facts
+    come from their own entries) and the chain judged again. A file whose size and mtime
+    are those kept (not racy) is not even read: its content hash is the one kept."""
+    paths = revision_files(location)
     if cache is None:
-        return [_read(project, path, None, read_stamped(str(path), stamps)) for path in paths]
+        return _judge_folder(project, location, [
+            _read(project, path, None, read_stamped(str(path), stamps)) for path in paths])
     kept = _KeptStamps(cache)
     contents: Dict[Path, Optional[bytes]] = {}
     for path in paths:
@@ -184,20 +209,31 @@ def _read_all(project: Project, paths: List[Path], cache: Optional[Cache],
             if str(path) in stamps:
                 kept.record(str(path), stamps[str(path)])
     kept.save()
-    key = digest(b"alembic-folder\0%d\0" % REVISION_FORMAT + b"\0".join(
+    where = b"%s\0%s\0%d" % (project.rel(location.folder).encode(),
+                              project.rel(location.declared_in).encode()
+                              if location.declared_in else b"-", location.line)
+    key = digest(b"alembic-folder\0%d\0%s\0" % (REVISION_FORMAT, where) + b"\0".join(
         b"%s\0%s" % (project.rel(path).encode(),
                      stamps[str(path)][2].encode() if str(path) in stamps else b"-")
         for path in paths))
-
-    def load(stored) -> List[Revision]:
-        if not isinstance(stored, list) or len(stored) != len(paths):
-            raise ValueError("not this folder's entry")
-        return [Revision.from_json(item) for item in stored]
-
     complete = all(str(path) in stamps for path in paths)
-    return cache.memo(key, load,
-                      lambda: [_read(project, path, cache, contents.get(path)) for path in paths],
-                      lambda found: [rev.to_json() for rev in found] if complete else None)
+    return cache.memo(key, _Folder.from_json, lambda: _judge_folder(project, location, [
+        _read(project, path, cache, contents.get(path)) for path in paths]),
+        lambda folder: folder.to_json() if complete else None)
+
+
+def _judge_folder(project: Project, location: ScriptLocation, revisions: List[Revision]
+                  ) -> _Folder:
+    chain = build(revisions)
+    found: List[Diagnostic] = []
+    schemas = None
+    if all(r.revision is not None and r.down_known for r in revisions):
+        # (an id routerlint cannot read could be any parent: else say nothing)
+        found, schemas = _judge(project, location, chain)
+    return _Folder(found, schemas, bool(chain.files) and not chain.broken,
+                   {r.path: r.suppressions for r in revisions if r.suppressions},
+                   _describe(project, location, revisions, chain),
+                   any(d.code in REPLAY_RULES for d in found))
 
 
 class _KeptStamps:

@@ -46,6 +46,23 @@ class Schema:
     # columns.py), None where an op left them unread; for the drift rules (RL407-RL409)
     facts: Dict[str, Dict[str, Optional[list]]] = field(default_factory=dict)
 
+    def to_json(self) -> dict:
+        return {"tables": self.tables, "created": self.created, "indexes": self.indexes,
+                "indexed": self.indexed, "blind": sorted(self.blind),
+                "blind_all": self.blind_all, "known": sorted(self.known), "facts": self.facts}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Schema":
+        """The inverse of to_json; raises KeyError/TypeError/ValueError on foreign data."""
+        def places(found: dict) -> Dict[str, Place]:
+            return {name: (str(path), int(line)) for name, (path, line) in found.items()}
+
+        return cls(tables={t: None if c is None else places(c) for t, c in data["tables"].items()},
+                   created=places(data["created"]), indexes=places(data["indexes"]),
+                   indexed={i: (str(t), list(c)) for i, (t, c) in data["indexed"].items()},
+                   blind=set(data["blind"]), blind_all=bool(data["blind_all"]),
+                   known=set(data["known"]), facts=dict(data["facts"]))
+
     def knows(self, table: Optional[str]) -> bool:
         """Whether this table's existence and columns can be judged here."""
         if table is None:
