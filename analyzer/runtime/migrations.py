@@ -64,8 +64,9 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     suppressions: Suppressions = {}
     judged: List[Judged] = []
     refused: Set[Any] = set()
+    kept = _KeptStamps(cache)
     for location in locations:
-        folder = _folder(project, location, cache, stamps)
+        folder = _folder(project, location, cache, kept, stamps)
         suppressions.update(folder.suppressions)
         found += folder.found
         if folder.refused:
@@ -74,6 +75,7 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
             else None
         judged.append((location, schemas) + _target_metadata(location, sims))
         section.append(folder.section)
+    kept.save()
     return (found + _not_migrated(project, judged, sims, wirings)
             + _drift(project, [j for j in judged if j[0].folder not in refused], sims)
             + _other_engine(wirings, sims, judged),
@@ -191,7 +193,7 @@ class _Folder:
 
 
 def _folder(project: Project, location: ScriptLocation, cache: Optional[Cache],
-            stamps: Dict[str, Stamp]) -> _Folder:
+            kept: "_KeptStamps", stamps: Dict[str, Stamp]) -> _Folder:
     """The folder judged from its revisions: one cache entry keyed by every file's path and
     content, so that an unchanged chain of 500 revisions is ~500 stat() calls and one JSON
     decode, neither read nor replayed again; a changed file is read (its neighbours' facts
@@ -201,14 +203,12 @@ def _folder(project: Project, location: ScriptLocation, cache: Optional[Cache],
     if cache is None:
         return _judge_folder(project, location, [
             _read(project, path, None, read_stamped(str(path), stamps)) for path in paths])
-    kept = _KeptStamps(cache)
     contents: Dict[Path, Optional[bytes]] = {}
     for path in paths:
         if not kept.trusted(str(path), stamps):
             contents[path] = read_stamped(str(path), stamps)
             if str(path) in stamps:
                 kept.record(str(path), stamps[str(path)])
-    kept.save()
     where = b"%s\0%s\0%d" % (project.rel(location.folder).encode(),
                               project.rel(location.declared_in).encode()
                               if location.declared_in else b"-", location.line)
@@ -238,16 +238,17 @@ def _judge_folder(project: Project, location: ScriptLocation, revisions: List[Re
 
 class _KeptStamps:
     """The revision files' stamps of the last run (one cache entry per project), so that an
-    unchanged chain is stat()ed, not read and hashed, as the report cache does."""
+    unchanged chain is stat()ed, not read and hashed, as the report cache does. Saved with
+    this run's files only: a deleted revision's stamp goes with it."""
 
     KEY = digest(b"alembic-revision-stamps")
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Optional[Cache]) -> None:
         self.cache = cache
-        raw = cache.read(self.KEY)
-        stored = cache.decode(self.KEY, raw) if raw is not None else None
+        raw = cache.read(self.KEY) if cache is not None else None
+        stored = cache.decode(self.KEY, raw) if cache is not None and raw is not None else None
         self.stamps: Dict[str, list] = stored if isinstance(stored, dict) else {}
-        self.changed = False
+        self.now: Dict[str, list] = {}  # this run's files
 
     def trusted(self, path: str, stamps: Dict[str, Stamp]) -> bool:
         known = self.stamps.get(path)
@@ -260,16 +261,15 @@ class _KeptStamps:
         if (st.st_size, st.st_mtime_ns) != (known[0], known[1]):
             return False
         stamps[path] = tuple(known)  # type: ignore[assignment]
+        self.now[path] = known
         return True
 
     def record(self, path: str, stamp: Stamp) -> None:
-        if self.stamps.get(path) != list(stamp):
-            self.stamps[path] = list(stamp)
-            self.changed = True
+        self.now[path] = list(stamp)
 
     def save(self) -> None:
-        if self.changed:
-            self.cache.put(self.KEY, self.stamps)
+        if self.cache is not None and self.now != self.stamps:
+            self.cache.put(self.KEY, self.now)
 
 
 def _read(project: Project, path: Path, cache: Optional[Cache], data: Optional[bytes]
