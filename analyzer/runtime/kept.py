@@ -164,9 +164,9 @@ class _KeptRoles:
                 modules.items(), self.readings):
             if name != was or source.is_package != package_was:
                 return False
-            if facts is not facts_was and (kinds_reading(facts, _package(name, package_was))
-                                           != kinds_reading(facts_was,
-                                                            _package(name, package_was))):
+            package = _package(name, package_was)
+            if facts is not facts_was and (kinds_reading(facts, package)
+                                           != kinds_reading(facts_was, package)):
                 return False
         return all(library(module) == shape for module, shape in self.asked.items())
 
