@@ -26,11 +26,11 @@ from routerlint.results import Diagnostic, Report, RouterResult
 from routerlint.rules import RULES
 from routerlint.rules.base import Context
 from routerlint.rules.rl300_router_fails import failure as router_line
-from routerlint.runtime.apps import creates_app, entry_module, router_modules
-from routerlint.runtime.fastapi_classes import Kinds
+from routerlint.runtime.apps import creates_app, entry_module
 from routerlint.runtime.finder import Finder
 from routerlint.runtime.graph import preload_graph
 from routerlint.runtime.installed import Installed
+from routerlint.runtime.kept import module_graph, module_roles
 from routerlint.runtime.migrations import analyse as analyse_migrations
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
@@ -38,8 +38,6 @@ from routerlint.runtime.simulate import Outcome, Raised, Simulation
 def run(options: Options, project: Project, env: Environment, target: Tuple[int, int],
         started: float) -> Tuple[Report, Scanner, Installed]:
     """discover → scan → roots → graph → simulate → diagnose → filter, for one run."""
-    from routerlint.runtime.graph import build_graph
-
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
@@ -71,12 +69,13 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         app_option, factory = f"{target.module}:{target.attr}", target.factory
         if target.module not in modules:
             app_option = None
-    graph = build_graph(project, modules, scanner)
+    memory = _memory()
+    graph = module_graph(memory, project, modules, scanner)
     finder = Finder(project, modules, env, installed)
 
-    kinds = Kinds(modules, finder.library_shape)
-    routers = router_modules(modules, kinds)
-    entry = entry_module(app_option, modules, graph, kinds)
+    roles = module_roles(memory, str(project.root), modules, finder.library_shape)
+    kinds, routers = roles.kinds, roles.routers
+    entry = entry_module(app_option, modules, graph, kinds, roles.creates)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
     if options.verbose and entry is not None:
@@ -155,6 +154,13 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                   python_reason=env.reason,
                   entry_fails=cause_of(entry_raised.failure) if entry_raised else None,
                   suppressed=len(suppressed), migrations=migrations), scanner, installed
+
+
+def _memory():
+    """The daemon's memory across runs (facts/pool.py), None in a fresh process."""
+    from routerlint.facts import pool
+
+    return pool.MEMORY
 
 
 def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:

@@ -89,10 +89,33 @@ def report_to_json(report: Report) -> dict:
 
     data = {field.name: getattr(report, field.name) for field in dataclasses.fields(report)}
     for name in ("diagnostics", "routers"):
-        data[name] = [dataclasses.asdict(item) for item in data[name]]
+        data[name] = [_plain(item) for item in data[name]]
     if report.entry_fails is not None:
-        data["entry_fails"] = dataclasses.asdict(report.entry_fails)
+        data["entry_fails"] = _plain(report.entry_fails)
     return data
+
+
+def _plain(item) -> dict:
+    """dataclasses.asdict of a result: its fields, a nested result as a dict, a list copied.
+    asdict deep-copies every str and int on the way: 1,500 findings took ~40 ms of a
+    one-change run with the daemon at 1M lines."""
+    import dataclasses
+
+    names = _FIELDS.get(type(item))
+    if names is None:
+        names = _FIELDS[type(item)] = tuple(f.name for f in dataclasses.fields(item))
+    data = {}
+    for name in names:
+        value = getattr(item, name)
+        if type(value) is list:
+            value = [_plain(v) if dataclasses.is_dataclass(v) else v for v in value]
+        elif dataclasses.is_dataclass(value):
+            value = _plain(value)
+        data[name] = value
+    return data
+
+
+_FIELDS: dict = {}
 
 
 def report_from_json(data: dict) -> Report:

@@ -148,3 +148,75 @@ def test_a_killed_daemon_leaves_scans_working(daemon_env, tmp_path):
     app = copy_fixture(EXAMPLES_DIR / "backend", tmp_path)
     proc = _routerlint(daemon_env, "scan", "-v", "--exit-zero", str(app))
     assert proc.returncode == 0 and "served by the daemon" not in proc.stderr
+
+
+# A small app for the passes the daemon keeps (runtime/kept.py): each step below changes one
+# thing those passes read (a class's bases, what a function returns, an import that decides
+# the entry module, a lazy import, the module set) or only what they do not read (a router's
+# prefix, a body), and the daemon must still answer as a fresh process.
+_KEPT_APP = {
+    "app/__init__.py": "",
+    "app/base.py": "class Router:\n    pass\n\n\ndef make():\n    return object()\n",
+    "app/main.py": ("from fastapi import FastAPI\n\nfrom app.routers import items, users\n\n"
+                    "app = FastAPI()\napp.include_router(users.router)\n"
+                    "app.include_router(items.router)\n"),
+    "app/server.py": "from fastapi import FastAPI\n\nfrom app import main\n\napp = FastAPI()\n",
+    "app/routers/__init__.py": "",
+    "app/routers/users.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+    "app/routers/items.py": ("from app.base import Router, make\n\nrouter = Router()\n"
+                             "other = make()\n"),
+    "app/routers/made.py": "from app.base import make\n\nrouter = make()\n",
+}
+
+_KEPT_STEPS = [  # (file, old text, new text): "" old text appends, None new text deletes
+    ("app/base.py", "class Router:", "from fastapi import APIRouter\n\n\nclass Router(APIRouter):"),
+    ("app/base.py", "    return object()", "    return APIRouter()"),
+    ("app/routers/users.py", "APIRouter()", "APIRouter(prefix='/users')"),
+    ("app/routers/users.py", "= APIRouter(", "= dict("),
+    ("app/routers/users.py", "= dict(", "= APIRouter("),
+    ("app/routers/items.py", "from app.base", "import app.env.config\nfrom app.base"),
+    ("app/env/__init__.py", "", ""),  # env/ is not discovered: only the graph locates it
+    ("app/env/config.py", "", "SETTING = 1\n"),
+    ("app/server.py", "from app import main\n", "# main is started by uvicorn\n"),
+    ("app/server.py", "# main is started by uvicorn\n", "from app import main\n"),
+    ("app/base.py", "class Router(APIRouter):", "class Routed(APIRouter):"),
+    ("app/base.py", "class Routed(APIRouter):", "class Router(APIRouter):"),
+    ("app/routers/items.py", "", "\n\ndef later():\n    import app.routers.extra\n"),
+    ("app/routers/extra.py", "", "from fastapi import APIRouter\n\nrouter = APIRouter()\n"),
+    ("app/base.py", "class Router(APIRouter):", "class Router:"),
+    ("app/routers/users.py", "from fastapi import APIRouter\n",
+     "from fastapi import APIRouter as Router\n"),
+    ("app/routers/users.py", "APIRouter(prefix", "Router(prefix"),
+    ("app/routers/extra.py", "", None),
+]
+
+
+def test_daemon_kept_passes_follow_each_edit(daemon_env, tmp_path):
+    root = tmp_path / "kept"
+    for rel, text in _KEPT_APP.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    started = _routerlint(daemon_env, "daemon", "start", "--idle", "5")
+    assert started.returncode == 0, started.stderr
+    seen = set()
+    for step in range(len(_KEPT_STEPS) + 1):
+        if step:
+            rel, old, new = _KEPT_STEPS[step - 1]
+            path = root / rel
+            if new is None:
+                path.unlink()
+            elif not old:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text((path.read_text() if path.exists() else "") + new)
+            else:
+                assert old in path.read_text(), (rel, old)
+                path.write_text(path.read_text().replace(old, new))
+        served = _routerlint(daemon_env, "scan", "--format", "json", "--exit-zero", "-v",
+                             str(root))
+        assert "served by the daemon" in served.stderr, served.stderr[-2000:]
+        fresh = _routerlint(daemon_env, "scan", "--format", "json", "--exit-zero",
+                            "--no-cache", str(root))
+        assert _report(served) == _report(fresh), f"after step {step}: {_KEPT_STEPS[:step]}"
+        report = _report(fresh)
+        seen.add(((report["app"] or {}).get("module"), len(report["routers"])))
+    assert len(seen) >= 3, seen  # the steps really changed the entry and the routers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 
 from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
 from routerlint.facts.model import (Assign, Call, FunctionDef, ModuleFacts, body_may_contain,
@@ -62,13 +62,18 @@ def router_modules(modules: Modules, kinds: Kinds) -> Dict[str, int]:
 
 
 def entry_module(app: Optional[str], modules: Modules, graph,
-                 kinds: Optional[Kinds] = None) -> Optional[str]:
+                 kinds: Optional[Kinds] = None,
+                 creates: Optional[Callable[[str], bool]] = None) -> Optional[str]:
     """The module the app starts from: --app, else one creating `FastAPI()` (at top level or
-    through a local factory it calls) that no other module imports, preferring `main`."""
+    through a local factory it calls) that no other module imports, preferring `main`.
+    `creates(name)`, when given, answers creates_app for a module (the daemon keeps it)."""
     if app:
         return app.partition(":")[0]
-    candidates = [name for name, (_, facts) in modules.items()
-                  if creates_app(facts, kinds, name)]
+    if creates is None:
+        candidates = [name for name, (_, facts) in modules.items()
+                      if creates_app(facts, kinds, name)]
+    else:
+        candidates = [name for name in modules if creates(name)]
     if not candidates:
         return None
 

@@ -48,6 +48,17 @@ class Kinds:
             if not self._round():
                 break
 
+    @classmethod
+    def found(cls, modules: Modules, library: Optional[Callable[[str], Optional[Shape]]],
+              targets: Dict[str, Dict[str, str]],
+              classes: Dict[str, Dict[str, str]]) -> "Kinds":
+        """The Kinds that `Kinds(modules, library)` would build, given what an earlier build
+        over the same inputs found (runtime/kept.py proves them the same)."""
+        kinds = cls.__new__(cls)
+        kinds.modules, kinds.library = modules, library or (lambda module: None)
+        kinds.targets, kinds.classes = targets, classes
+        return kinds
+
     def _round(self) -> bool:
         changed = False
         # A function body is only decoded (cached bodies are lazy) when it may name one of

@@ -22,11 +22,14 @@ def preload_graph() -> None:
 
 
 def build_graph(project: Project, modules: Modules,
-                scan: Callable[[SourceFile], ModuleFacts]) -> "nx.DiGraph":
+                scan: Callable[[SourceFile], ModuleFacts],
+                locate: Optional[Callable[[Project, str], Optional[SourceFile]]] = None
+                ) -> "nx.DiGraph":
     """Module graph over `modules`, which is extended in place with every internal module
-    the scanned ones import (located on disk as CPython would, then scanned)."""
+    the scanned ones import (located on disk as CPython would, by `locate`, then scanned)."""
     import networkx as nx  # not needed (nor imported) when the report cache answers
 
+    locate = locate or locate_module
     graph = nx.DiGraph()
     absent: set = set()
     queue = list(modules)
@@ -40,7 +43,7 @@ def build_graph(project: Project, modules: Modules,
             for depth in range(1, len(parts) + 1):
                 prefix = ".".join(parts[:depth])
                 if prefix not in modules:
-                    found = None if prefix in absent else _locate(project, prefix)
+                    found = None if prefix in absent else locate(project, prefix)
                     if found is None:
                         absent.add(prefix)
                         continue
@@ -55,7 +58,8 @@ def build_graph(project: Project, modules: Modules,
     return graph
 
 
-def _locate(project: Project, module: str) -> Optional[SourceFile]:
+def locate_module(project: Project, module: str) -> Optional[SourceFile]:
+    """The file of an internal module that is not a namespace package, or None."""
     path, namespace = project.locate(module)
     if path is None or namespace:
         return None

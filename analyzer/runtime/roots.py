@@ -114,7 +114,9 @@ def script_scopes(modules: Modules) -> Dict[Scope, List[str]]:
     and constant `sys.path.insert(0, ...)` / `.append(...)` lines add theirs. Scripts inside a
     package are left alone (they are run with `python -m`). {scope: modules run in it}."""
     found: Dict[Scope, List[str]] = {}
-    for name, (source, facts) in sorted(modules.items()):
+    run = [(name, entry) for name, entry in modules.items()  # few: sort only these
+           if entry[1].script or _TEST_FILE.fullmatch(entry[0].path.name)]
+    for name, (source, facts) in sorted(run):
         folder = source.path.parent
         if _TEST_FILE.fullmatch(source.path.name):
             while (folder / "__init__.py").exists() and folder.parent != folder:
@@ -136,7 +138,8 @@ def inserted_roots(modules: Modules, root: Path) -> Dict[Path, str]:
     """{folder: why} for constant `sys.path.insert/append` lines in modules that are not test
     files: once such a module runs, the whole process sees the folder."""
     found: Dict[Path, str] = {}
-    for _, (source, facts) in sorted(modules.items()):
+    lines = [(name, entry) for name, entry in modules.items() if entry[1].sys_path]  # few
+    for _, (source, facts) in sorted(lines):
         if _TEST_FILE.fullmatch(source.path.name):
             continue
         for line, _, path in _inserted(source, facts):
