@@ -127,6 +127,10 @@ def report_from_json(data: dict) -> Report:
     return Report(**data)
 
 
+def diagnostic_to_json(diagnostic: Diagnostic) -> dict:
+    return _plain(diagnostic)
+
+
 def diagnostic_from_json(data: dict) -> Diagnostic:
     data = dict(data)
     data["related"] = [Related(**r) for r in data.get("related", ())]

@@ -29,7 +29,7 @@ from routerlint.facts.cache import Cache, digest
 from routerlint.project.discover import SourceFile
 from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json, to_json
 from routerlint.facts.syntax import same_verdict
-from routerlint.facts.stamps import stamp_file
+from routerlint.facts.stamps import stamp_file, stat_unchanged
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
 # needs libcst imported here (~0.17 s, so that the workers inherit it) before it can halve the
@@ -71,13 +71,7 @@ class Memory:
     def unchanged(self, path: str, target: tuple) -> Optional[Tuple[tuple, ModuleFacts]]:
         """(its stamp, its facts) when `path` has the size and mtime of its last stamp."""
         stamp = self.stamps.get(path) or self._older[1].get(path)
-        if stamp is None or stamp[1] == -1:  # racy: modified around its last read
-            return None
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        if st.st_size != stamp[0] or st.st_mtime_ns != stamp[1]:
+        if stamp is None or not stat_unchanged(path, stamp):
             return None
         facts = self.get((target, stamp[2]))
         if facts is None:

@@ -23,6 +23,18 @@ def stamp_file(path: str, data: bytes, st: os.stat_result, started_ns: int) -> T
     return (st.st_size, mtime, digest(data))
 
 
+def stat_unchanged(path: str, stamp) -> bool:
+    """Whether `path` still has the size and mtime of `stamp`, a (size, mtime, sha) recorded
+    when it was not racy: its content is then taken as the recorded one, without a read."""
+    if stamp[1] == -1:  # racy: modified around its last read
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return st.st_size == stamp[0] and st.st_mtime_ns == stamp[1]
+
+
 def same_file(path: str, size: int, mtime: int, sha: str) -> bool:
     try:
         st = os.stat(path)

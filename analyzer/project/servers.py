@@ -10,7 +10,6 @@ folder holding `app/` was copied). Read as text: routerlint runs none of it.
 from __future__ import annotations
 
 import os
-
 import re
 from dataclasses import dataclass
 from pathlib import Path

@@ -7,20 +7,19 @@ never imported (project/migrations.py finds them, facts/revisions.py reads them)
 
 from __future__ import annotations
 
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from routerlint.facts.cache import Cache, digest
 from routerlint.facts.alembic_env import read_env_target
 from routerlint.facts.revisions import REVISION_FORMAT, Revision, read_revision
-from routerlint.facts.stamps import read_stamped
+from routerlint.facts.stamps import read_stamped, stat_unchanged
 from routerlint.project.discover import Project
 from routerlint.project.migrations import (
     ScriptLocation, revision_files, script_locations, unread_files,
 )
-from routerlint.results import Diagnostic, Related, diagnostic_from_json
+from routerlint.results import Diagnostic, Related, diagnostic_from_json, diagnostic_to_json
 from routerlint.rules.rl400_multiple_heads import RULE as MULTIPLE_HEADS
 from routerlint.rules.rl401_unknown_down_revision import RULE as UNKNOWN_DOWN
 from routerlint.rules.rl402_duplicate_revision_id import RULE as DUPLICATE_ID
@@ -53,8 +52,10 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     configs: List[Path] = []
     locations = script_locations(project.root, project.excludes, project.source_roots,
                                  configs)
-    for path in configs + [location.env_py for location in locations]:
+    for path in configs:
         read_stamped(str(path), stamps)
+    envs = {location.folder: read_stamped(str(location.env_py), stamps)  # None: unreadable
+            for location in locations}
     sims = list(sims)
     wirings = Wirings(project, sims, cache) if _calls_create_all(sims) else None
     if not locations:
@@ -71,9 +72,10 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
         found += folder.found
         if folder.refused:
             refused.add(location.folder)
-        schemas = folder.schemas if folder.chain_complete and _models_judgeable(location) \
+        env = envs[location.folder]
+        schemas = folder.schemas if folder.chain_complete and _models_judgeable(location, env) \
             else None
-        judged.append((location, schemas) + _target_metadata(location, sims))
+        judged.append((location, schemas) + _target_metadata(env, sims))
         section.append(folder.section)
     kept.save()
     return (found + _not_migrated(project, judged, sims, wirings)
@@ -151,18 +153,14 @@ def _drift(project: Project, judged: List["Judged"], sims: List[Any]) -> List[Di
 Judged = Tuple[ScriptLocation, Optional[List[Schema]], Optional[Set[str]], int]
 
 
-def _models_judgeable(location: ScriptLocation) -> bool:
+def _models_judgeable(location: ScriptLocation, env: Optional[bytes]) -> bool:
     """Whether the chain routerlint read (complete, see _Folder) is the one that runs and
     decides every table: not with version subfolders Alembic is not told to read (prefect
-    picks one in code), not when env.py filters tables (`include_object`, `include_name`:
-    compare_metadata then ignores some by design)."""
+    picks one in code), not when env.py (`env`; None when unreadable) filters tables
+    (`include_object`, `include_name`: compare_metadata then ignores some by design)."""
     if unread_files(location):
         return False
-    try:
-        env = location.env_py.read_bytes()
-    except OSError:
-        return True
-    return b"include_object" not in env and b"include_name" not in env
+    return env is None or (b"include_object" not in env and b"include_name" not in env)
 
 
 @dataclass
@@ -176,7 +174,7 @@ class _Folder:
     refused: bool  # the upgrade stops (RL404/RL405): no head to compare the models with
 
     def to_json(self) -> dict:
-        return {"found": [asdict(d) for d in self.found],
+        return {"found": [diagnostic_to_json(d) for d in self.found],
                 "schemas": None if self.schemas is None else [s.to_json() for s in self.schemas],
                 "chain_complete": self.chain_complete, "suppressions": self.suppressions,
                 "section": self.section, "refused": self.refused}
@@ -252,13 +250,7 @@ class _KeptStamps:
 
     def trusted(self, path: str, stamps: Dict[str, Stamp]) -> bool:
         known = self.stamps.get(path)
-        if not isinstance(known, list) or len(known) != 3 or known[1] == -1:
-            return False
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != (known[0], known[1]):
+        if not isinstance(known, list) or len(known) != 3 or not stat_unchanged(path, known):
             return False
         stamps[path] = tuple(known)  # type: ignore[assignment]
         self.now[path] = known
@@ -399,16 +391,15 @@ def _is_test(path: str) -> bool:
             or any(part in ("tests", "test") for part in parts[:-1]))
 
 
-def _target_metadata(location: ScriptLocation, sims: List[Any]
+def _target_metadata(env: Optional[bytes], sims: List[Any]
                      ) -> Tuple[Optional[Set[str]], int]:
-    """The MetaData keys `env.py` hands Alembic (`target_metadata = Base.metadata`, or a
-    list of them): env.py's imports looked up in the simulations (env.py itself is often
-    not importable: a folder named `alembic/` is shadowed by the installed package); None
-    when unknown, and then every model counts."""
-    try:
-        target = read_env_target(location.env_py.read_bytes())
-    except OSError:
+    """The MetaData keys `env.py` (`env`; None when unreadable) hands Alembic
+    (`target_metadata = Base.metadata`, or a list of them): env.py's imports looked up in the
+    simulations (env.py itself is often not importable: a folder named `alembic/` is shadowed
+    by the installed package); None when unknown, and then every model counts."""
+    if env is None:
         return None, 0
+    target = read_env_target(env)
     if target is None or target.refs is None:
         return None, 0
     keys = set()
