@@ -56,6 +56,22 @@ def test_daemon_start_status_stop(daemon_env):
     assert _routerlint(daemon_env, "daemon", "status").returncode == 1
 
 
+def test_a_daemon_that_cannot_start_says_why(tmp_path, monkeypatch):
+    """The server's stderr goes to a log in the private folder; when it exits at once, the
+    error says so at once, with what it said."""
+    from routerlint.daemon import client
+
+    folder = tmp_path / "d"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("ROUTERLINT_DAEMON_DIR", str(folder))
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'ImportError: no module named libcst' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(client.sys, "executable", str(broken))
+    with pytest.raises(OSError, match=r"exited with status 3 .*\n.*no module named libcst"):
+        client.start()
+
+
 def test_scan_without_a_daemon_runs_here(daemon_env, tmp_path):
     app = copy_fixture(EXAMPLES_DIR / "backend", tmp_path)
     proc = _routerlint(daemon_env, "scan", "-v", "--exit-zero", str(app))

@@ -72,17 +72,29 @@ def start(idle_minutes: float = IDLE_MINUTES) -> Tuple[dict, Path, bool]:
     if path is None:
         raise OSError("no private folder for the daemon's socket (set ROUTERLINT_DAEMON_DIR "
                       "to a folder only you can enter)")
-    subprocess.Popen([sys.executable, "-m", "routerlint.daemon.server", str(path),
-                      str(idle_minutes * 60)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    log = path.with_suffix(".log")  # its stderr, in the private folder: why it failed
+    with open(log, "wb") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "routerlint.daemon.server", str(path),
+                                    str(idle_minutes * 60)],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=errors, start_new_session=True, close_fds=True)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         answer, _ = status()
         if answer is not None:
             return answer, path, True
         time.sleep(0.05)
-    raise OSError(f"the daemon did not answer on {path} within 20 s")
+    answer, _ = status()  # (it may have answered just now)
+    if answer is not None:
+        return answer, path, True
+    what = (f"exited with status {process.returncode}" if process.poll() is not None
+            else "did not answer within 20 s")
+    try:
+        said = log.read_text(errors="replace").strip()[-1500:]
+    except OSError:
+        said = ""
+    raise OSError(f"the daemon {what} on {path}" + (f"; it said:\n{said}" if said else
+                                                     f" (its stderr: {log}, empty)"))
 
 
 def stop() -> Optional[dict]:
