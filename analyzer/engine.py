@@ -152,7 +152,18 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
              started: float) -> Tuple[Report, "Scanner", "Installed"]:
     """The phases of a run the report cache could not answer (phases.py: imported only
-    then, so a cache hit never loads the scanner, the simulation or the rules)."""
-    from routerlint.phases import run
+    then, so a cache hit never loads the scanner, the simulation or the rules). With the
+    cache, a child importing LibCST is forked first, for the files found changed
+    (facts/prefork.py); the daemon has its own memory instead."""
+    from routerlint.facts import pool
+    from routerlint.facts.prefork import Prefork
 
-    return run(options, project, env, target, started)
+    prefork = Prefork.start() if options.cache and options.jobs is None \
+        and pool.MEMORY is None else None
+    try:
+        from routerlint.phases import run
+
+        return run(options, project, env, target, started, prefork)
+    finally:
+        if prefork is not None:
+            prefork.close()

@@ -36,12 +36,14 @@ from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 
 def run(options: Options, project: Project, env: Environment, target: Tuple[int, int],
-        started: float) -> Tuple[Report, Scanner, Installed]:
-    """discover → scan → roots → graph → simulate → diagnose → filter, for one run."""
+        started: float, prefork: Optional[Any] = None) -> Tuple[Report, Scanner, Installed]:
+    """discover → scan → roots → graph → simulate → diagnose → filter, for one run;
+    `prefork`: a child importing LibCST for the scan's misses (facts/prefork.py)."""
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
                       large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
+    scanner.prefork = prefork
     # Facts decoded from JSON hold no reference cycles and live until the run ends. Left to
     # the cycle collector, every full collection walks all of them again, while they are
     # decoded and after: ~2 s of a 4.8 s one-change run at 300k lines. So no collection

@@ -143,6 +143,7 @@ class Scanner:
         # Every file read: path -> (size, mtime_ns, sha256), for the report cache.
         self.files: Dict[str, Tuple[int, int, str]] = {}
         self.started_ns = time.time_ns()
+        self.prefork: Optional[Any] = None  # a child importing LibCST already (prefork.py)
 
     def _read(self, source: SourceFile):
         try:
@@ -247,6 +248,15 @@ class Scanner:
         from routerlint.facts.progress import Progress
 
         workers = self._workers(work) if work else 0
+        if self.prefork is not None:  # forked early, importing LibCST: used once, or killed
+            prefork, self.prefork = self.prefork, None
+            if background and workers == 1 and self.jobs is None:
+                collect = prefork.take(work, self.target,
+                                       lambda: self._start(work, background=False)())
+                if collect is not None:
+                    return collect
+            else:
+                prefork.close()
         if (background and workers == 1 and self.jobs is None and "libcst" not in sys.modules
                 and (os.cpu_count() or 1) > 1 and _can_fork() and _single_threaded()):
             return self._forked(work)

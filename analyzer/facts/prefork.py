@@ -1,0 +1,140 @@
+"""A parse child forked as soon as a run knows it must analyse, that imports LibCST at once.
+
+In a one-change run, LibCST's import (~0.3 s: its node classes) was most of the critical
+path: the child that parses the changed file was forked only after every file had been read
+and hashed, then imported LibCST while the parent decoded the cached facts and waited. A child
+forked when the report cache misses imports LibCST while the parent imports the phases, reads,
+hashes and decodes; it then parses what the first scan finds missing from the cache. When
+that scan needs no child (nothing missing) or a pool (many misses), it is killed at once, so
+it never competes with the pool's workers. Linux and macOS (fork) only; a plain fork
+elsewhere is not attempted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import sys
+from typing import Any, Callable, List, Optional, Tuple
+
+_PIPE_BYTES = 1 << 20  # asked for (Linux); the work is sent only when it fits in one write
+
+
+class Prefork:
+    """The child and its two pipes; `take(work, mode)` hands it the work, once."""
+
+    def __init__(self, pid: int, work_end: int, result_end: int, capacity: int) -> None:
+        self.pid, self.work_end, self.result_end, self.capacity = (pid, work_end, result_end,
+                                                                   capacity)
+        self.taken = False
+
+    @classmethod
+    def start(cls) -> Optional["Prefork"]:
+        """A child importing LibCST, or None where one would not help or is not safe: one
+        core, no fork, LibCST already imported, another thread alive (see pool.py)."""
+        from routerlint.facts.pool import _can_fork, _single_threaded, die_with_parent
+
+        if ((os.cpu_count() or 1) < 2 or "libcst" in sys.modules or not _can_fork()
+                or not _single_threaded()):
+            return None
+        work_read, work_write = os.pipe()
+        result_read, result_write = os.pipe()
+        capacity = _widen(work_write)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                die_with_parent(parent)
+                os.close(work_write)
+                os.close(result_read)
+                _child(work_read, result_write)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(work_read)
+        os.close(result_write)
+        return cls(pid, work_write, result_read, capacity)
+
+    def take(self, work: List[Tuple[Any, bytes, str]], mode: Tuple[int, ...],
+             fallback: Callable[[], List[Any]]) -> Optional[Callable[[], List[Any]]]:
+        """The call that waits for `work`'s JSON-ready facts from the child, or None (the
+        child is then killed) when it cannot take the work in one non-blocking write."""
+        if self.taken:
+            return None
+        self.taken = True
+        payload = pickle.dumps((mode, [(data, filename) for _, data, filename in work]))
+        if len(payload) > self.capacity:
+            self._kill()
+            return None
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(self.work_end, view):]
+            os.close(self.work_end)
+        except OSError:
+            self._kill()
+            return None
+
+        def collect() -> List[Any]:
+            with os.fdopen(self.result_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+            try:
+                if status == 0:
+                    results = json.loads(data)
+                    if isinstance(results, list) and len(results) == len(work):
+                        return results
+            except ValueError:
+                pass
+            return fallback()  # the child failed: parse here
+
+        return collect
+
+    def close(self) -> None:
+        """Kill the child if no scan took it (every run ends with this)."""
+        if not self.taken:
+            self.taken = True
+            self._kill()
+
+    def _kill(self) -> None:
+        for end in (self.work_end, self.result_end):
+            try:
+                os.close(end)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def _widen(end: int) -> int:
+    """The pipe's capacity, widened where Linux allows it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # type: ignore[attr-defined]
+        return fcntl.fcntl(end, fcntl.F_GETPIPE_SZ)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        return 16_384  # a pipe's capacity is at least this on every platform with fork
+
+
+def _child(work_read: int, result_write: int) -> None:
+    import routerlint.facts.scanner  # noqa: F401  (LibCST: the point of forking early)
+    from routerlint.facts.pool import _parse_chunk
+
+    with os.fdopen(work_read, "rb") as pipe:
+        data = pipe.read()
+    if not data:  # the parent closed the pipe unused
+        return
+    mode, chunk = pickle.loads(data)
+    out = json.dumps(_parse_chunk(chunk, mode))
+    with os.fdopen(result_write, "w", encoding="utf-8") as pipe:
+        pipe.write(out)
