@@ -190,6 +190,28 @@ def test_facts_round_trip_with_lazily_decoded_function_bodies():
     assert create == eager and eager == create and helper != eager
 
 
+def test_functions_read_from_a_cache_entry_answer_what_their_own_bodies_hold(tmp_path):
+    """A module's bodies are searched once for a text none of its functions has; a text
+    one function has is still looked for in each function's own body."""
+    from routerlint.facts.cache import Cache
+    from routerlint.facts.model import FunctionDef, body_may_contain, from_json, to_json
+    from routerlint.facts.scanner import scan_source
+
+    source = (b"def create_app():\n    from fastapi import FastAPI\n    return FastAPI()\n\n"
+              b"def helper(x):\n    return x + 1\n\ndef m():\n    import json\n    return json\n")
+    cache = Cache(tmp_path, (3, 11))
+    cache.put("k" * 64, to_json(scan_source(source, "main.py", (3, 11))))
+    facts = from_json(*cache.decode_facts("k" * 64, cache.read("k" * 64)))
+    create, helper, method = [e for e in facts.events if isinstance(e, FunctionDef)]
+    for _ in range(2):  # the module's answer is kept: the second round asks it again
+        assert body_may_contain(create, "FastAPI") and not body_may_contain(helper, "FastAPI")
+        assert not body_may_contain(method, "FastAPI") and body_may_contain(method, "json")
+        assert not any(body_may_contain(f, "create_all", "Session") for f in
+                       (create, helper, method))
+        assert body_may_contain(method, '"k":"import"') and body_may_contain(create, "import")
+        assert not body_may_contain(helper, '"k":"import"')
+
+
 def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):
     """Plain dicts in facts (keyword arguments) may hold a "k" key, the JSON kind marker."""
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "k"\n')

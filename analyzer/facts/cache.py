@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional, Tuple, TypeVar
 
 from routerlint import __version__
+from routerlint.facts.model import ModuleBodies
 
 T = TypeVar("T")
 
@@ -91,7 +92,7 @@ class Cache:
         head, _, tail = raw.partition(b"\n")
         try:
             data = json.loads(head)
-            bodies = tail.decode("utf-8")
+            bodies = ModuleBodies(tail.decode("utf-8"))
         except ValueError:
             return None
         if not isinstance(data, dict) or data.get("key") != key or data.get("tag") != self.tag:

@@ -346,20 +346,33 @@ def derived(facts: Any, key: Any, compute: Callable[[], Any]) -> Any:
     return found[key]
 
 
+class ModuleBodies(str):
+    """A cache entry's tail: the JSON of all its module's function bodies (cache.put). It
+    remembers which texts it lacks altogether, so that asking each of a module's functions
+    for a text none of them has is one search, not one per function (walks for imports,
+    `create_all`, `FastAPI` ask every function of every module, each run)."""
+
+    def lacks(self, texts: Tuple[str, ...]) -> bool:
+        absent = self.__dict__.setdefault("absent", {})
+        found = absent.get(texts)
+        if found is None:
+            found = absent[texts] = not any(text in self for text in texts)
+        return found
+
+
 def body_may_contain(function: FunctionDef, *texts: str) -> bool:
     """False only when the function's body certainly has none of `texts` in its JSON (kinds
     appear as '"k":"import"'); an already decoded body always answers True."""
     raw = function.__dict__.get("_raw")
     if raw is None or "body" in function.__dict__:
         return True
-    return derived(function, frozenset(texts), lambda: _raw_contains(raw, texts))
-
-
-def _raw_contains(raw: Any, texts: Tuple[str, ...]) -> bool:
-    if type(raw) is tuple:
-        bodies, start, end = raw
-        return any(bodies.find(text, start, end) >= 0 for text in texts)
-    return any(text in raw for text in texts)
+    if type(raw) is not tuple:  # the body's own JSON (facts just parsed)
+        return derived(function, texts, lambda: any(text in raw for text in texts))
+    bodies, start, end = raw
+    if type(bodies) is ModuleBodies and bodies.lacks(texts):
+        return False
+    return derived(function, texts,
+                   lambda: any(bodies.find(text, start, end) >= 0 for text in texts))
 
 
 def to_json(obj: Any) -> Any:
