@@ -133,6 +133,17 @@ def test_identical_results_with_and_without_cache_and_any_worker_count(app):
     assert _result(app, cache=False, jobs=3) == uncached
 
 
+def test_the_pool_workers_write_the_entries_of_what_they_parse(app, parses):
+    cold = _result(app, jobs=2)
+    files = list(app.rglob("*.py"))
+    assert len(parses) < len(files) / 2  # most were parsed in the two worker processes
+    changed = next(p for p in sorted(app.rglob("*.py")) if p.name != "__init__.py")
+    changed.write_text(changed.read_text() + "\nEXTRA = 1\n")
+    parses.clear()
+    assert _result(app)["routers"] == cold["routers"]
+    assert parses == [changed.name]  # every other file's facts came from the workers' entries
+
+
 def test_two_concurrent_scans_leave_a_valid_cache(app, parses):
     command = [sys.executable, "-m", "routerlint", "scan", "--format", "json", "--exit-zero",
                str(app)]
