@@ -205,7 +205,8 @@ def test_functions_read_from_a_cache_entry_answer_what_their_own_bodies_hold(tmp
     """A module's bodies are searched once for a text none of its functions has; a text
     one function has is still looked for in each function's own body."""
     from routerlint.facts.cache import Cache
-    from routerlint.facts.model import FunctionDef, body_may_contain, from_json, to_json
+    from routerlint.facts.model import (FunctionDef, body_may_contain, from_json, module_lacks,
+                                        to_json)
     from routerlint.facts.scanner import scan_source
 
     source = (b"def create_app():\n    from fastapi import FastAPI\n    return FastAPI()\n\n"
@@ -221,6 +222,8 @@ def test_functions_read_from_a_cache_entry_answer_what_their_own_bodies_hold(tmp
                        (create, helper, method))
         assert body_may_contain(method, '"k":"import"') and body_may_contain(create, "import")
         assert not body_may_contain(helper, '"k":"import"')
+        assert module_lacks(facts, "create_all", "Session") and not module_lacks(facts, "json")
+    assert not module_lacks(scan_source(source, "main.py", (3, 11)), "create_all")  # unknown
 
 
 def test_a_keyword_argument_named_k_survives_the_cache(tmp_path):

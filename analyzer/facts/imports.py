@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from routerlint.facts.model import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-                                    Try, body_may_contain, derived)
+                                    Try, body_may_contain, derived, module_lacks)
 from routerlint.project.discover import SourceFile
 
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]
@@ -21,6 +21,9 @@ def imports_of(source: SourceFile, facts: ModuleFacts) -> List[Tuple[str, int, s
 
 
 def _imports(package: str, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]:
+    lazy = ('"k":"import"', '"k":"dynamic_import"')
+    functions = not module_lacks(facts, *lazy)
+
     def walk(events, how: str):
         for event in events:
             if isinstance(event, Import):
@@ -36,7 +39,7 @@ def _imports(package: str, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]
             elif isinstance(event, DynamicImport) and event.name and event.name[0] == "lit":
                 yield event.name[1], event.line, how
             elif isinstance(event, FunctionDef):
-                if body_may_contain(event, '"k":"import"', '"k":"dynamic_import"'):
+                if functions and body_may_contain(event, *lazy):
                     yield from walk(event.body, "lazy")
             elif isinstance(event, Try):
                 yield from walk(event.body, "guarded" if how == "load" else how)

@@ -356,8 +356,17 @@ class ModuleBodies(str):
         absent = self.__dict__.setdefault("absent", {})
         found = absent.get(texts)
         if found is None:
+            if len(absent) > 64:  # the daemon keeps these for long: stay small
+                absent.clear()
             found = absent[texts] = not any(text in self for text in texts)
         return found
+
+
+def module_lacks(facts: Any, *texts: str) -> bool:
+    """True when no function of module `facts` (read from a cache entry) has any of `texts`
+    in its body: a walk looking for them then skips every function at once."""
+    bodies = facts.__dict__.get("_bodies")
+    return type(bodies) is ModuleBodies and bodies.lacks(texts)
 
 
 def body_may_contain(function: FunctionDef, *texts: str) -> bool:
@@ -431,6 +440,8 @@ def from_json(data: Any, bodies: str = "") -> Any:
                      for k, v in data.items() if k != "k"})
         if cls is ModuleFacts:
             obj.suppressions = {int(k): v for k, v in obj.suppressions.items()}
+            if type(bodies) is ModuleBodies:  # for module_lacks; not a field
+                obj.__dict__["_bodies"] = bodies
         return obj
     if type(data) is list:
         return [from_json(x, bodies) if type(x) in _NESTED else x for x in data]
