@@ -297,35 +297,17 @@ class Scanner:
         import json
 
         read_end, write_end = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            status = 1
-            try:
-                die_with_parent(parent)
-                os.close(read_end)
-                data = json.dumps(_parse_chunk([(d, f) for _, d, f in work], self.target))
-                with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
-                    pipe.write(data)
-                status = 0
-            finally:
-                os._exit(status)
+
+        def child() -> None:
+            os.close(read_end)
+            data = json.dumps(_parse_chunk([(d, f) for _, d, f in work], self.target))
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                pipe.write(data)
+
+        pid = fork_child(child)
         os.close(write_end)
-
-        def collect() -> List[Any]:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            try:
-                if status == 0:
-                    results = json.loads(data)
-                    if isinstance(results, list) and len(results) == len(work):
-                        return results
-            except ValueError:
-                pass
-            return self._start(work, background=False)()  # the child failed: parse here
-
-        return collect
+        return lambda: child_results(pid, read_end, len(work),
+                                     lambda: self._start(work, background=False)())
 
     def _pool(self, work: Work, workers: int, progress) -> Callable[[], List[Any]]:
         import multiprocessing
@@ -360,6 +342,42 @@ class Scanner:
             return [by_path[filename] for _, _, filename in work]
 
         return collect
+
+
+def fork_child(body: Callable[[], None]) -> int:
+    """Fork; the child runs `body()`, dies with this process (die_with_parent) and exits
+    without ever returning here (status 0 when `body` returned, 1 when it raised). Returns
+    the child's pid."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            die_with_parent(parent)
+            body()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
+def child_results(pid: int, read_end: int, count: int,
+                  fallback: Callable[[], List[Any]]) -> List[Any]:
+    """The `count` JSON-ready facts a forked child wrote to `read_end` before exiting
+    cleanly; if it failed in any way, `fallback()` (the work parsed here)."""
+    import json
+
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        if status == 0:
+            results = json.loads(data)
+            if isinstance(results, list) and len(results) == count:
+                return results
+    except ValueError:
+        pass
+    return fallback()
 
 
 def die_with_parent(parent: Optional[int] = None) -> None:

@@ -34,7 +34,7 @@ class Prefork:
     def start(cls) -> Optional["Prefork"]:
         """A child importing LibCST, or None where one would not help or is not safe: one
         core, no fork, LibCST already imported, another thread alive (see pool.py)."""
-        from routerlint.facts.pool import _can_fork, _single_threaded, die_with_parent
+        from routerlint.facts.pool import _can_fork, _single_threaded, fork_child
 
         if ((os.cpu_count() or 1) < 2 or "libcst" in sys.modules or not _can_fork()
                 or not _single_threaded()):
@@ -42,18 +42,13 @@ class Prefork:
         work_read, work_write = os.pipe()
         result_read, result_write = os.pipe()
         capacity = _widen(work_write)
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            status = 1
-            try:
-                die_with_parent(parent)
-                os.close(work_write)
-                os.close(result_read)
-                _child(work_read, result_write)
-                status = 0
-            finally:
-                os._exit(status)
+
+        def child() -> None:
+            os.close(work_write)
+            os.close(result_read)
+            _child(work_read, result_write)
+
+        pid = fork_child(child)
         os.close(work_read)
         os.close(result_write)
         return cls(pid, work_write, result_read, capacity)
@@ -77,21 +72,9 @@ class Prefork:
         except OSError:
             self._kill()
             return None
+        from routerlint.facts.pool import child_results
 
-        def collect() -> List[Any]:
-            with os.fdopen(self.result_end, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(self.pid, 0)
-            try:
-                if status == 0:
-                    results = json.loads(data)
-                    if isinstance(results, list) and len(results) == len(work):
-                        return results
-            except ValueError:
-                pass
-            return fallback()  # the child failed: parse here
-
-        return collect
+        return lambda: child_results(self.pid, self.result_end, len(work), fallback)
 
     def close(self) -> None:
         """Kill the child if no scan took it (every run ends with this)."""
