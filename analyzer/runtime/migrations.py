@@ -27,7 +27,7 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
-from routerlint.facts.model import Call, body_may_contain, derived, module_lacks, walk_events
+from routerlint.facts.model import Call, body_may_contain, derived, walk_events
 from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
 from routerlint.runtime.revision_map import RevisionMap, build
@@ -95,8 +95,8 @@ def _calls_create_all(sims: List[Any]) -> bool:
             seen.add(id(facts))
             if derived(facts, "calls create_all", lambda: any(
                     isinstance(event, Call) and event.func.endswith(".create_all")
-                    for event in walk_events(facts.events, lambda f: not module_lacks(
-                        facts, "create_all") and body_may_contain(f, "create_all")))):
+                    for event in walk_events(facts.events,
+                                             lambda f: body_may_contain(f, "create_all")))):
                 return True
     return False
 
