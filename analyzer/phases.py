@@ -8,7 +8,7 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from routerlint import suppress
 from routerlint.diagnose import cause_of, key_of, root_causes
@@ -31,7 +31,7 @@ from routerlint.runtime.finder import Finder
 from routerlint.runtime.graph import preload_graph
 from routerlint.runtime.installed import Installed
 from routerlint.runtime.kept import module_graph, module_roles
-from routerlint.runtime.migrations import analyse as analyse_migrations
+from routerlint.runtime.migrations import analyse as analyse_migrations, find_scripts
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 
 
@@ -72,12 +72,16 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         if target.module not in modules:
             app_option = None
     memory = _memory()
-    graph = module_graph(memory, project, modules, scanner)
+    scripts = find_scripts(project)
+    revisions, app_modules = _revisions_apart(modules, scripts.revision_paths())
+    graph = module_graph(memory, project, app_modules, scanner)
+    if app_modules is not modules:
+        modules.update(app_modules)  # the internal modules the graph located and scanned
     finder = Finder(project, modules, env, installed)
 
-    roles = module_roles(memory, str(project.root), modules, finder.library_shape)
+    roles = module_roles(memory, str(project.root), app_modules, finder.library_shape)
     kinds, routers = roles.kinds, roles.routers
-    entry = entry_module(app_option, modules, graph, kinds, roles.creates)
+    entry = entry_module(app_option, app_modules, graph, kinds, roles.creates)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
     if options.verbose and entry is not None:
@@ -113,20 +117,20 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, unit)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
-    sweeps = _sweep([name for name in sorted(modules) if name not in executed], modules,
-                    finder, unit)
+    sweeps, loaded = _sweep([name for name in sorted(modules) if name not in executed],
+                            modules, finder, unit, revisions)
     results, failing = _router_results(routers, modules, last, alone, entry)
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
     if entry_raised is not None:
         effective.add(key_of(entry_raised.failure))
-    context = Context(project, env, modules, finder, sims, sweeps, routers, last, entry,
+    context = Context(project, env, modules, finder, sims, sweeps + loaded, routers, last, entry,
                       entry_raised, failing, enabled=options.enabled,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
-    diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
+    diagnostics = root_causes(sims, project, sweeps + loaded, effective) + _checks(context)
     found, migrations, revision_suppressions = analyse_migrations(
-        project, sims + sweeps, cache, scanner.files)
+        project, sims + sweeps, cache, scanner.files, scripts)
     diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
@@ -335,20 +339,33 @@ def _checks(context: Context, after_suppressions: bool = False) -> List[Diagnost
             for found in rule.check(context)]
 
 
-def _sweep(leftover: List[str], modules: Modules, finder: Finder,
-           unit: Callable) -> List[Simulation]:
+def _revisions_apart(modules: Modules, paths: Set[str]) -> Tuple[Set[str], Modules]:
+    """(the Alembic revision modules, the app's modules without them): Alembic loads the
+    revisions, the app never does, so they are neither routers, apps nor graph nodes."""
+    revisions = {name for name, (source, _) in modules.items() if str(source.path) in paths}
+    if not revisions:
+        return revisions, modules
+    return revisions, {name: entry for name, entry in modules.items() if name not in revisions}
+
+
+def _sweep(leftover: List[str], modules: Modules, finder: Finder, unit: Callable,
+           revisions: Set[str]) -> Tuple[List[Simulation], List[Simulation]]:
     """Modules start-up never imports, each tried once: scripts and tests in the sys.path
-    they run with (roots.script_scopes), one interpreter per scope; the rest in one more."""
+    they run with (roots.script_scopes), one interpreter per scope; the rest in one more;
+    (those, the interpreter loading the Alembic revisions as Alembic does, apart: their
+    tables are not models)."""
     from routerlint.runtime.roots import script_scopes
 
     if not leftover:
-        return []
-    wanted = set(leftover)
+        return [], []
+    wanted = set(leftover) - revisions
     groups = [(scope, finder.scoped(*scope), [n for n in names if n in wanted])
               for scope, names in script_scopes(modules).items()]
     scripts = {name for _, _, names in groups for name in names}
-    groups.append((None, finder, [name for name in leftover if name not in scripts]))
-    sims = []
+    groups.append((None, finder, [name for name in leftover
+                                  if name not in scripts and name not in revisions]))
+    groups.append(("alembic", finder, [name for name in leftover if name in revisions]))
+    sims, loaded = [], []
     for scope, using, names in groups:
         if not names:
             continue
@@ -361,8 +378,9 @@ def _sweep(leftover: List[str], modules: Modules, finder: Finder,
                     except Raised:
                         pass
 
-        sims.append(unit(("sweep", scope, tuple(names)), sweep, using)[0])
-    return sims
+        (loaded if scope == "alembic" else sims).append(
+            unit(("sweep", scope, tuple(names)), sweep, using)[0])
+    return sims, loaded
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.columns import type_difference, type_text
-from routerlint.facts.model import ClassDef, TableCall, body_may_contain, walk_events
+from routerlint.facts.model import ClassDef, TableCall, body_may_contain, derived, walk_events
 from routerlint.results import Diagnostic, Related
 from routerlint.rules.rl407_model_column_not_migrated import RULE as COLUMN_MISSING
 from routerlint.rules.rl408_schema_not_modelled import RULE as NOT_MODELLED
@@ -64,17 +64,23 @@ def every_table_named(sims: List[Any]) -> bool:
                         loaded.facts.events))):
                 return False
         for loaded in sim.sys_modules.values():
-            if loaded.facts is None or loaded.path is None:
-                continue
-            for event in walk_events(loaded.facts.events, lambda function: body_may_contain(
-                    function, '"k":"class"', '"k":"table"', '"table":')):
-                if isinstance(event, ClassDef) and event.tablename_dynamic and \
-                        not event.tablename_rule:
-                    return False
-                table = getattr(event, "table", None)
-                if isinstance(event, TableCall) and event.name is None or \
-                        isinstance(table, TableCall) and table.name is None:
-                    return False
+            if loaded.facts is not None and loaded.path is not None and not derived(
+                    loaded.facts, "names its tables", lambda: _names_tables(loaded.facts)):
+                return False
+    return True
+
+
+def _names_tables(facts: Any) -> bool:
+    """Whether every table a module's classes and Table() calls make is named literally."""
+    for event in walk_events(facts.events, lambda function: body_may_contain(
+            function, '"k":"class"', '"k":"table"', '"table":')):
+        if isinstance(event, ClassDef) and event.tablename_dynamic and \
+                not event.tablename_rule:
+            return False
+        table = getattr(event, "table", None)
+        if isinstance(event, TableCall) and event.name is None or \
+                isinstance(table, TableCall) and table.name is None:
+            return False
     return True
 
 

@@ -41,17 +41,38 @@ Suppressions = Dict[str, Dict[int, List[str]]]
 Stamp = Tuple[int, int, str]  # (size, mtime_ns or -1 when racy, sha256): facts/stamps.py
 
 
-def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None,
-            stamps: Optional[Dict[str, Stamp]] = None
-            ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
-    """(findings, the JSON section, the revision files' suppression comments) for every
-    Alembic script folder; ([], None, {}) without one. Revision facts are cached by content
-    (and path) beside the files' facts: a long chain is parsed once. Every file consulted
-    (configs, env.py, revisions) gets its stamp in `stamps`, for the report cache."""
-    stamps = {} if stamps is None else stamps
+@dataclass
+class Scripts:
+    """The project's Alembic script folders and their revision files, found once a run: the
+    phases keep revision files out of the app's modules (Alembic loads them, the app never
+    imports them), and analyse() judges them."""
+    locations: List[ScriptLocation]
+    configs: List[Path]  # the alembic.ini files read
+    files: Dict[Path, List[Path]]  # script folder -> its revision files, in Alembic's order
+
+    def revision_paths(self) -> Set[str]:
+        return {str(path) for paths in self.files.values() for path in paths}
+
+
+def find_scripts(project: Project) -> Scripts:
     configs: List[Path] = []
     locations = script_locations(project.root, project.excludes, project.source_roots,
                                  configs)
+    return Scripts(locations, configs,
+                   {location.folder: revision_files(location) for location in locations})
+
+
+def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None,
+            stamps: Optional[Dict[str, Stamp]] = None, scripts: Optional[Scripts] = None
+            ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
+    """(findings, the JSON section, the revision files' suppression comments) for every
+    Alembic script folder (`scripts`, found here when not given); ([], None, {}) without
+    one. Revision facts are cached by content (and path) beside the files' facts: a long
+    chain is parsed once. Every file consulted (configs, env.py, revisions) gets its stamp
+    in `stamps`, for the report cache. `sims` are the app's: revisions' own are not models."""
+    stamps = {} if stamps is None else stamps
+    scripts = find_scripts(project) if scripts is None else scripts
+    configs, locations = scripts.configs, scripts.locations
     for path in configs:
         read_stamped(str(path), stamps)
     envs = {location.folder: read_stamped(str(location.env_py), stamps)  # None: unreadable
@@ -67,7 +88,8 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
     refused: Set[Any] = set()
     kept = _KeptStamps(cache)
     for location in locations:
-        folder = _folder(project, location, cache, kept, stamps)
+        folder = _folder(project, location, scripts.files[location.folder], cache, kept,
+                         stamps)
         suppressions.update(folder.suppressions)
         found += folder.found
         if folder.refused:
@@ -190,14 +212,13 @@ class _Folder:
                    dict(data["section"]), bool(data["refused"]))
 
 
-def _folder(project: Project, location: ScriptLocation, cache: Optional[Cache],
-            kept: "_KeptStamps", stamps: Dict[str, Stamp]) -> _Folder:
+def _folder(project: Project, location: ScriptLocation, paths: List[Path],
+            cache: Optional[Cache], kept: "_KeptStamps", stamps: Dict[str, Stamp]) -> _Folder:
     """The folder judged from its revisions: one cache entry keyed by every file's path and
     content, so that an unchanged chain of 500 revisions is ~500 stat() calls and one JSON
     decode, neither read nor replayed again; a changed file is read (its neighbours' facts
     come from their own entries) and the chain judged again. A file whose size and mtime
     are those kept (not racy) is not even read: its content hash is the one kept."""
-    paths = revision_files(location)
     if cache is None:
         return _judge_folder(project, location, [
             _read(project, path, None, read_stamped(str(path), stamps)) for path in paths])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from routerlint.facts.model import Assign, ClassDef, Import, walk_events
+from routerlint.facts.model import Assign, ClassDef, Import, derived, walk_events
 from routerlint.runtime.values import BaseRef, PlainClass
 
 # The declarative machinery's own classes (and Python's): no column of theirs.
@@ -18,9 +18,23 @@ _NO_COLUMNS = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta", "AsyncAttrs
 Found = Tuple[str, Any]  # (module, ClassDef or Assign)
 
 
-def _top(events: List[Any]) -> List[Any]:
-    """Module-level events, blocks included, function bodies not."""
-    return list(walk_events(events))
+def _bindings(module: str, loaded: Any) -> Dict[str, Found]:
+    """Each top-level name of `module` (blocks included, function bodies not) -> its last
+    binding, as at run time: ("class"/"assign", the event) or ("import", (the absolute
+    source module or None, the name imported)). Built once per module, not per lookup."""
+    found: Dict[str, Found] = {}
+    for event in sorted(walk_events(loaded.facts.events), key=lambda e: getattr(e, "line", 0)):
+        if isinstance(event, ClassDef):
+            found[event.name] = (module, event)
+        elif isinstance(event, Assign):
+            for name in event.names:
+                found[name] = (module, event)
+        elif isinstance(event, Import) and event.names:
+            for imported, alias in event.names:
+                if imported != "*":
+                    found[alias or imported] = ("import", (_absolute(
+                        module, loaded.is_package, event.module, event.level), imported))
+    return found
 
 
 def _binding(sim: Any, module: str, name: str, depth: int = 0) -> Optional[Found]:
@@ -29,19 +43,10 @@ def _binding(sim: Any, module: str, name: str, depth: int = 0) -> Optional[Found
     loaded = sim.sys_modules.get(module)
     if loaded is None or loaded.facts is None or loaded.path is None or depth > 8:
         return None  # an installed package's class: not followed
-    found: Optional[Found] = None
-    for event in sorted(_top(loaded.facts.events), key=lambda e: getattr(e, "line", 0)):
-        if isinstance(event, ClassDef) and event.name == name:
-            found = (module, event)
-        elif isinstance(event, Assign) and name in event.names:
-            found = (module, event)
-        elif isinstance(event, Import) and event.names:
-            for imported, alias in event.names:
-                if (alias or imported) == name and imported != "*":
-                    source = _absolute(module, loaded.is_package, event.module, event.level)
-                    found = ("import", (source, imported, depth))
+    found = derived(loaded.facts, ("bindings", module, loaded.is_package),
+                    lambda: _bindings(module, loaded)).get(name)
     if found is not None and found[0] == "import":
-        source, imported, depth = found[1]
+        source, imported = found[1]
         return _binding(sim, source, imported, depth + 1) if source else None
     return found
 
