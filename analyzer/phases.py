@@ -49,9 +49,12 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     # decoded and after: ~2 s of a 4.8 s one-change run at 300k lines. So no collection
     # while they are read, and then they are frozen: later collections look only at what the
     # run allocates after this.
+    # Alembic revision files are no app modules: Alembic loads them, the app never does
+    # (runtime/revision_loads.py judges them), so they are not scanned as modules.
+    scripts = find_scripts(project)
     gc.disable()
     try:
-        modules = _scan(project, scanner, {})
+        modules = _scan(project, scanner, {}, scripts.revision_paths())
     finally:
         gc.freeze()
         gc.enable()
@@ -59,8 +62,14 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     extra_root = (declared[1], f"{declared[0].declared_in} runs {declared[0].module}") \
         if declared and declared[1] else None
     if not options.src:
+        roots = project.source_roots
         project, modules = _with_inferred_roots(options, project, modules, env, scanner,
-                                                extra_root)
+                                                extra_root, scripts.revision_paths())
+        if project.source_roots != roots:  # a `package:folder` script_location may move
+            scripts = find_scripts(project)
+            revisions = scripts.revision_paths()
+            modules = {name: entry for name, entry in modules.items()
+                       if str(entry[0].path) not in revisions}
     if options.verbose:
         why = "--src / settings" if options.src else "the project root, src/, and the above"
         roots = ", ".join(project.rel(r) or "." for r in project.source_roots)
@@ -72,16 +81,12 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         if target.module not in modules:
             app_option = None
     memory = _memory()
-    scripts = find_scripts(project)
-    revisions, app_modules = _revisions_apart(modules, scripts.revision_paths())
-    graph = module_graph(memory, project, app_modules, scanner)
-    if app_modules is not modules:
-        modules.update(app_modules)  # the internal modules the graph located and scanned
+    graph = module_graph(memory, project, modules, scanner)
     finder = Finder(project, modules, env, installed)
 
-    roles = module_roles(memory, str(project.root), app_modules, finder.library_shape)
+    roles = module_roles(memory, str(project.root), modules, finder.library_shape)
     kinds, routers = roles.kinds, roles.routers
-    entry = entry_module(app_option, app_modules, graph, kinds, roles.creates)
+    entry = entry_module(app_option, modules, graph, kinds, roles.creates)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
     if options.verbose and entry is not None:
@@ -117,20 +122,20 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
 
     sims, last, alone, entry_raised = _start_up(entry, factory and app_option, routers, unit)
     executed = set().union(*(sim.executed for sim in sims)) if sims else set()
-    sweeps, loaded = _sweep([name for name in sorted(modules) if name not in executed],
-                            modules, finder, unit, revisions)
+    sweeps = _sweep([name for name in sorted(modules) if name not in executed], modules,
+                    finder, unit)
     results, failing = _router_results(routers, modules, last, alone, entry)
     effective = {key_of(outcome.failure) for outcome, _ in last.values()
                  if outcome.failure is not None}
     if entry_raised is not None:
         effective.add(key_of(entry_raised.failure))
-    context = Context(project, env, modules, finder, sims, sweeps + loaded, routers, last, entry,
+    context = Context(project, env, modules, finder, sims, sweeps, routers, last, entry,
                       entry_raised, failing, enabled=options.enabled,
                       is_app_module=lambda m: creates_app(modules[m][1], kinds, m),
                       known_codes=frozenset(RULES))
-    diagnostics = root_causes(sims, project, sweeps + loaded, effective) + _checks(context)
+    diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
     found, migrations, revision_suppressions = analyse_migrations(
-        project, sims + sweeps, cache, scanner.files, scripts)
+        project, sims + sweeps, cache, scanner.files, scripts, unit)
     diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""
@@ -169,12 +174,15 @@ def _memory():
     return pool.MEMORY
 
 
-def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts]) -> Modules:
+def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts],
+          skip: Set[str]) -> Modules:
     """Facts of the file CPython imports for each module name: the first root's, and in one
     folder a package `x/__init__.py` over a module `x.py` (FileFinder tries the package first).
-    `known` ones are not scanned again."""
+    `known` ones are not scanned again, those in `skip` (str paths) not at all."""
     firsts: Dict[str, SourceFile] = {}
     for source in project.files:
+        if skip and str(source.path) in skip:
+            continue
         first = firsts.setdefault(source.module, source)
         if (source.is_package and not first.is_package
                 and source.path.parent.parent == first.path.parent):
@@ -244,8 +252,8 @@ def _declared_target(project: Project, modules: Modules, options: Options):
 
 def _with_inferred_roots(options: Options, project: Project, modules: Modules,
                          env: Environment, scanner: Scanner,
-                         declared_root: Optional[Tuple[Path, str]] = None
-                         ) -> Tuple[Project, Modules]:
+                         declared_root: Optional[Tuple[Path, str]] = None,
+                         skip: Set[str] = frozenset()) -> Tuple[Project, Modules]:
     """The project named again with the source roots its own imports need (runtime/roots.py) and the
     one its server command implies (project/servers.py)."""
     from routerlint.runtime.roots import describe, inferred_roots, inserted_roots
@@ -271,7 +279,7 @@ def _with_inferred_roots(options: Options, project: Project, modules: Modules,
     roots += [project.rel(folder) for folder in found]
     renamed = discover(options.paths, roots, options.exclude, options.excludes)
     known = {source.path: facts for source, facts in modules.values()}
-    return renamed, _scan(renamed, scanner, known)
+    return renamed, _scan(renamed, scanner, known, skip)
 
 
 def _start_up(entry: Optional[str], factory, routers: Dict[str, int], unit: Callable):
@@ -339,33 +347,20 @@ def _checks(context: Context, after_suppressions: bool = False) -> List[Diagnost
             for found in rule.check(context)]
 
 
-def _revisions_apart(modules: Modules, paths: Set[str]) -> Tuple[Set[str], Modules]:
-    """(the Alembic revision modules, the app's modules without them): Alembic loads the
-    revisions, the app never does, so they are neither routers, apps nor graph nodes."""
-    revisions = {name for name, (source, _) in modules.items() if str(source.path) in paths}
-    if not revisions:
-        return revisions, modules
-    return revisions, {name: entry for name, entry in modules.items() if name not in revisions}
-
-
-def _sweep(leftover: List[str], modules: Modules, finder: Finder, unit: Callable,
-           revisions: Set[str]) -> Tuple[List[Simulation], List[Simulation]]:
+def _sweep(leftover: List[str], modules: Modules, finder: Finder,
+           unit: Callable) -> List[Simulation]:
     """Modules start-up never imports, each tried once: scripts and tests in the sys.path
-    they run with (roots.script_scopes), one interpreter per scope; the rest in one more;
-    (those, the interpreter loading the Alembic revisions as Alembic does, apart: their
-    tables are not models)."""
+    they run with (roots.script_scopes), one interpreter per scope; the rest in one more."""
     from routerlint.runtime.roots import script_scopes
 
     if not leftover:
-        return [], []
-    wanted = set(leftover) - revisions
+        return []
+    wanted = set(leftover)
     groups = [(scope, finder.scoped(*scope), [n for n in names if n in wanted])
               for scope, names in script_scopes(modules).items()]
     scripts = {name for _, _, names in groups for name in names}
-    groups.append((None, finder, [name for name in leftover
-                                  if name not in scripts and name not in revisions]))
-    groups.append(("alembic", finder, [name for name in leftover if name in revisions]))
-    sims, loaded = [], []
+    groups.append((None, finder, [name for name in leftover if name not in scripts]))
+    sims = []
     for scope, using, names in groups:
         if not names:
             continue
@@ -378,9 +373,8 @@ def _sweep(leftover: List[str], modules: Modules, finder: Finder, unit: Callable
                     except Raised:
                         pass
 
-        (loaded if scope == "alembic" else sims).append(
-            unit(("sweep", scope, tuple(names)), sweep, using)[0])
-    return sims, loaded
+        sims.append(unit(("sweep", scope, tuple(names)), sweep, using)[0])
+    return sims
 
 
 def _import_alone(sim: Simulation, router: str) -> Outcome:

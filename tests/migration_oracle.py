@@ -144,7 +144,38 @@ def _map_failure(exc: BaseException, caught, places: Places, script=None) -> dic
                 at for rev in twice for at in places.ignored(rev, script))}
         return {"fails": "RL400", "exc": text, "at": sorted(
             places.at(script.get_revision(h).path, "revision") for h in heads)}
+    if isinstance(exc, (SyntaxError, ImportError)):  # Alembic loading a revision file
+        return _load_failure(exc, text, places.fixture)
     return {"fails": "UNKNOWN", "exc": text, "at": []}
+
+
+def _load_failure(exc: BaseException, text: str, fixture: Path) -> dict:
+    """A revision file Alembic could not load (it executes each when it reads the folder):
+    CPython refused it (RL100, RL101 by its message, RL102 when only the compiler refused
+    it), or one of its imports failed (RL202 for a name, RL200 for a module of the fixture,
+    RL201 for any other module)."""
+    import ast
+
+    if isinstance(exc, SyntaxError):
+        code = "RL100"
+        if exc.msg.startswith(("non-default argument follows default argument",
+                               "parameter without a default follows parameter with a default")):
+            code = "RL101"
+        else:
+            try:
+                ast.parse(Path(exc.filename).read_bytes())
+                code = "RL102"  # the parser accepts it: the compiler refused it
+            except (SyntaxError, ValueError, OSError):
+                pass
+        rel = Path(exc.filename).resolve().relative_to(fixture).as_posix()
+        return {"fails": code, "exc": text, "at": [f"{rel}:{exc.lineno}"]}
+    if "cannot import name" in str(exc):
+        code = "RL202"
+    else:
+        top = (getattr(exc, "name", None) or "").split(".")[0]
+        code = "RL200" if top and ((fixture / top).is_dir() or (fixture / f"{top}.py").is_file()) \
+            else "RL201"
+    return {"fails": code, "exc": text, "at": _frame_at(fixture, exc)}
 
 
 def _raised_in(exc: BaseException, suffix: str, function: str | None = None) -> bool:

@@ -21,8 +21,12 @@ from helpers import (
 
 ORACLE = TESTS / "migration_oracle.py"
 FIXTURES = [path for path in fixture_dirs() if "migrations" in load_expect(path)]
-MAP_CODES = {"RL401", "RL403"}  # Alembic cannot build its revision map: `alembic heads` fails
-UPGRADE_CODES = {"RL400", "RL401", "RL402", "RL403", "RL404", "RL405"}
+# A revision file Alembic cannot load (CPython refuses it, an import fails) stops it before
+# any command: reported with the code the same failure has in an app module.
+LOAD_CODES = {"RL100", "RL101", "RL102", "RL200", "RL201", "RL202"}
+# Alembic cannot build its revision map: `alembic heads` fails
+MAP_CODES = {"RL401", "RL403"} | LOAD_CODES
+UPGRADE_CODES = {"RL400", "RL401", "RL402", "RL403", "RL404", "RL405"} | LOAD_CODES
 DRIFT_CODES = {"RL407", "RL408", "RL409", "RL410"}  # each message ends "(alembic check: ...)"
 DRIFT = re.compile(r"\(alembic check: ([^)]+)\)$")
 
@@ -96,7 +100,10 @@ def test_routerlint_predicts_what_alembic_does(fixture, tmp_path):
     proc = run_routerlint(copy_fixture(fixture, tmp_path), "--no-cache")
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     report = json.loads(proc.stdout)
-    found = [d for d in report["diagnostics"] if d["code"].startswith("RL4")]
+    sections = report.get("migrations") or []
+    revisions = {r["path"] for section in sections for r in section["revisions"]}
+    found = [d for d in report["diagnostics"] if d["code"].startswith("RL4")
+             or d["code"] in LOAD_CODES and d["path"] in revisions]
     shown = "\n".join(f"  {d['path']}:{d['line']} {d['code']} {d['message']}" for d in found)
 
     def at(codes) -> dict:
@@ -106,7 +113,6 @@ def test_routerlint_predicts_what_alembic_does(fixture, tmp_path):
                 places.setdefault(d["code"], []).append(f"{d['path']}:{d['line']}")
         return {code: sorted(p) for code, p in places.items()}
 
-    sections = report.get("migrations") or []
     assert len(sections) == 1, f"expected one Alembic script folder, found {sections}"
     failing = at(UPGRADE_CODES)
     heads = "fails" if MAP_CODES & set(failing) else len(sections[0]["heads"])

@@ -5,6 +5,7 @@ revision file says, Alembic's revision map and the replayed schema. The fixtures
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_version_locations_and_file_order(tmp_path):
         "m/env.py": "", "v1/b.py": "", "v1/a.py": "", "v1/__init__.py": "", "v2/c.py": "",
         "v1/sub/d.py": ""})
     (location,) = script_locations(tmp_path)
-    names = [p.name for p in revision_files(location)]
+    names = [os.path.basename(p) for p in revision_files(location)]
     assert names == ["a.py", "b.py", "c.py"]  # sorted per folder, no __init__, not recursive
 
 
@@ -323,7 +324,7 @@ def test_package_resource_script_location_and_recursive_versions(tmp_path):
     found = {loc.folder: loc for loc in script_locations(tmp_path, roots=[tmp_path / "src"])}
     prefect_like = found[(tmp_path / "src/pkg/server/_migrations").resolve()]
     dstack_like = found[(tmp_path / "svc/m").resolve()]
-    assert [p.name for p in revision_files(dstack_like)] == ["b.py", "c.py"]
+    assert [os.path.basename(p) for p in revision_files(dstack_like)] == ["b.py", "c.py"]
     assert not revision_files(prefect_like) and unread_files(prefect_like)
     assert not unread_files(dstack_like)
 
@@ -386,3 +387,54 @@ def test_models_of_tests_and_filtered_envs_are_not_judged(tmp_path):
     assert [d.symbol for d in _scan(root).diagnostics if d.code == "RL406"] == ["members"]
     write(root, {"migrations/env.py": "def include_object(*a):\n    return True\n"})
     assert not [d for d in _scan(root).diagnostics if d.code == "RL406"]
+
+
+# -- revision files as Alembic loads them ------------------------------------------------------
+
+
+def test_revision_files_are_no_app_modules_and_their_failed_imports_are_errors(tmp_path):
+    """A revision named like a module (`add_users.py`) is neither scanned as one nor swept:
+    its failed import is Alembic's failure to load the folder, an error, at the revision."""
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS])]))
+    write(root, {"migrations/versions/add_users.py":
+                 revision("b2", "a1").replace("import sqlalchemy as sa\n",
+                                              "import sqlalchemy as sa\nfrom app.models import Gone\n")})
+    report = _scan(root)
+    assert report.files == 3  # app, app.models, migrations.env: no revision
+    (found,) = [d for d in report.diagnostics if not d.code.startswith("RL4")]
+    assert (found.code, found.severity, found.path, found.line) == (
+        "RL202", "error", "migrations/versions/add_users.py", 4)
+    assert "cannot import name 'Gone' from 'app.models'" in found.message
+    assert "alembic heads" in found.message
+
+
+def test_one_finding_per_failed_import_with_the_other_revisions_named(tmp_path):
+    chain = [("a1", None, [CREATE_USERS]), ("b2", "a1", []), ("c3", "b2", [])]
+    root = write(tmp_path, project(chain))
+    for name in ("01_b2.py", "02_c3.py"):
+        target = root / "migrations/versions" / name
+        target.write_text(target.read_text().replace(
+            "import sqlalchemy as sa\n", "import sqlalchemy as sa\nimport app.enums\n"))
+    (found,) = [d for d in _scan(root).diagnostics if not d.code.startswith("RL4")]
+    assert (found.code, found.path) == ("RL200", "migrations/versions/01_b2.py")
+    assert [(r.path, r.line) for r in found.related] == [("migrations/versions/02_c3.py", 4)]
+
+
+def test_a_failure_inside_the_imported_module_is_reported_there_only(tmp_path):
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS])]))
+    models = root / "app/models.py"
+    models.write_text("from app.missing import helper\n" + models.read_text())
+    target = root / "migrations/versions/00_a1.py"
+    target.write_text(target.read_text().replace(
+        "import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom app import models\n"))
+    found = [(d.code, d.path) for d in _scan(root).diagnostics if not d.code.startswith("RL4")]
+    assert found == [("RL200", "app/models.py")]
+
+
+def test_a_revision_cpython_refuses_is_reported_with_its_verdict(tmp_path):
+    root = write(tmp_path, project([("a1", None, [CREATE_USERS]), ("b2", "a1", [])]))
+    target = root / "migrations/versions/01_b2.py"
+    target.write_text(target.read_text() + "\n\ndef helper():\n    nonlocal x\n")
+    (found,) = [d for d in _scan(root).diagnostics if not d.code.startswith("RL4")]
+    assert (found.code, found.path) == ("RL102", "migrations/versions/01_b2.py")
+    assert found.line == target.read_text().splitlines().index("    nonlocal x") + 1

@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Tuple
 
 from routerlint.facts.columns import column_call, type_of
 from routerlint.facts.comments import suppressions
+from routerlint.facts.syntax import compile_verdict
 
 # op.* calls that change no table, column or index the replay tracks (constraints, data).
 _HARMLESS = frozenset({
@@ -31,7 +32,7 @@ _DDL_WORDS = frozenset({"create", "alter", "drop", "rename"})
 # SQLAlchemy constructs: DML ones change rows, never the schema; the DDL ones are named so.
 _DML_CALLS = frozenset({"update", "insert", "delete", "select"})
 _TYPE_CALLS = frozenset({"Enum", "ENUM", "Sequence"})  # `sa.Enum(...).create(bind)`: types
-REVISION_FORMAT = 3  # bump when Revision's JSON layout or what it reads changes (cache key)
+REVISION_FORMAT = 4  # bump when Revision's JSON layout or what it reads changes (cache key)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
@@ -74,6 +75,12 @@ class Revision:
     # line -> codes of its `# noqa` comments: revision files named `2024_..._x.py` are no
     # modules, so the scanner never reads their comments
     suppressions: Dict[int, List[str]] = field(default_factory=dict)
+    # CPython's verdict when it refuses the file, [code, line, col, message]: Alembic loads
+    # (executes) every revision file, so `alembic heads` fails on it (facts/syntax.py)
+    syntax: Optional[list] = None
+    # its top-level import statements, which run when Alembic loads it:
+    # [line, col, module, level, [[name, asname], ...] or None, asname]
+    imports: List[list] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -89,14 +96,20 @@ class Revision:
 def read_revision(source: bytes, rel: str) -> Revision:
     """The revision facts of one file's bytes (`rel`: its project-relative path)."""
     found = Revision(rel, suppressions=suppressions(source))
-    try:
-        tree = ast.parse(source, filename=rel)
-    except (SyntaxError, ValueError) as exc:
-        found.error = f"does not parse: {exc}"
+    issue, tree = compile_verdict(source, rel)
+    if issue is not None:
+        found.syntax = [issue.code, issue.line, issue.col, issue.message]
+        found.error = f"does not compile: {issue.message} (line {issue.line})"
+        return found
+    if tree is None:  # valid, but too deep for AST objects: not read
+        found.error = "too deeply nested to read"
         return found
     doc = ast.get_docstring(tree)
     found.message = doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
     for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            found.imports += _imports(stmt)
+            continue
         target, value = assignment(stmt)
         if target == "revision":
             found.revision = value if isinstance(value, str) else None
@@ -113,6 +126,17 @@ def read_revision(source: bytes, rel: str) -> Revision:
             found.upgrade_line = stmt.lineno
             found.ops = _Reader().body(stmt.body)
     return found
+
+
+def _imports(stmt) -> List[list]:
+    """The statement as Revision.imports lists it (one entry per `import a, b` alias)."""
+    if isinstance(stmt, ast.Import):
+        return [[stmt.lineno, stmt.col_offset, alias.name, 0, None, alias.asname]
+                for alias in stmt.names]
+    if stmt.module == "__future__":
+        return []
+    return [[stmt.lineno, stmt.col_offset, stmt.module or "", stmt.level,
+             [[alias.name, alias.asname] for alias in stmt.names], None]]
 
 
 def assignment(stmt: ast.stmt) -> Tuple[Optional[str], object]:

@@ -9,7 +9,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from routerlint.errors import UsageError
 
@@ -45,11 +45,12 @@ class Project:
     # files are there (engine.py keeps the list between runs on that condition).
     walked: Dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: Union[Path, str]) -> str:
         text = str(path)
         prefix = str(self.root).rstrip(os.sep) + os.sep  # string work: ~1,000s of calls a run
         if text.startswith(prefix):
             return text[len(prefix):].replace(os.sep, "/")
+        path = Path(path)
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

@@ -65,16 +65,17 @@ def script_locations(root: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES,
     return unique
 
 
-def revision_files(location: ScriptLocation) -> List[Path]:
+def revision_files(location: ScriptLocation) -> List[str]:
     """The revision files Alembic loads, in its order: each version folder's file names
-    sorted (script/base.py `_list_py_dir`), subfolders only when recursive."""
-    files: List[Path] = []
+    sorted (script/base.py `_list_py_dir`), subfolders only when recursive. Paths as text:
+    a long chain's Path objects would cost more than the rest of a warm look at it."""
+    files: List[str] = []
     for folder in location.versions:
         if not folder.is_dir():
             continue
         for current, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            files.extend(Path(current) / n for n in sorted(names) if _REV_FILE.match(n))
+            files.extend(os.path.join(current, n) for n in sorted(names) if _REV_FILE.match(n))
             if not location.recursive:
                 break
     return files

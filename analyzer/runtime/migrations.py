@@ -1,8 +1,9 @@
-"""Alembic, judged statically: each script folder's revision map (RL400-RL403), the schema
-its upgrade builds on an empty database (RL404, RL405), the model tables it never creates
-(RL406) and the columns it builds otherwise than the models declare (RL407-RL410,
-runtime/drift.py), plus the `migrations` section of the JSON output. Revisions and `env.py` are read,
-never imported (project/migrations.py finds them, facts/revisions.py reads them).
+"""Alembic, judged statically: each script folder's revision files as Alembic loads them
+(runtime/revision_loads.py), its revision map (RL400-RL403), the schema its upgrade builds
+on an empty database (RL404, RL405), the model tables it never creates (RL406) and the
+columns it builds otherwise than the models declare (RL407-RL410, runtime/drift.py), plus
+the `migrations` section of the JSON output. Revisions and `env.py` are read, never
+imported (project/migrations.py finds them, facts/revisions.py reads them).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
 from routerlint.facts.model import Call, body_may_contain, derived, walk_events
 from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
+from routerlint.runtime.revision_loads import Unit, load_findings, loads
 from routerlint.runtime.revision_map import RevisionMap, build
 from routerlint.runtime.schema_replay import Schema, replay
 from routerlint.runtime.values import BaseRef, MetaRef
@@ -48,10 +50,10 @@ class Scripts:
     imports them), and analyse() judges them."""
     locations: List[ScriptLocation]
     configs: List[Path]  # the alembic.ini files read
-    files: Dict[Path, List[Path]]  # script folder -> its revision files, in Alembic's order
+    files: Dict[Path, List[str]]  # script folder -> its revision files, in Alembic's order
 
     def revision_paths(self) -> Set[str]:
-        return {str(path) for paths in self.files.values() for path in paths}
+        return {path for paths in self.files.values() for path in paths}
 
 
 def find_scripts(project: Project) -> Scripts:
@@ -63,13 +65,15 @@ def find_scripts(project: Project) -> Scripts:
 
 
 def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None,
-            stamps: Optional[Dict[str, Stamp]] = None, scripts: Optional[Scripts] = None
+            stamps: Optional[Dict[str, Stamp]] = None, scripts: Optional[Scripts] = None,
+            unit: Optional[Unit] = None
             ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
     """(findings, the JSON section, the revision files' suppression comments) for every
     Alembic script folder (`scripts`, found here when not given); ([], None, {}) without
     one. Revision facts are cached by content (and path) beside the files' facts: a long
     chain is parsed once. Every file consulted (configs, env.py, revisions) gets its stamp
-    in `stamps`, for the report cache. `sims` are the app's: revisions' own are not models."""
+    in `stamps`, for the report cache. `unit` (phases.py) simulates the revisions' imports
+    (runtime/revision_loads.py); without it they are not judged."""
     stamps = {} if stamps is None else stamps
     scripts = find_scripts(project) if scripts is None else scripts
     configs, locations = scripts.configs, scripts.locations
@@ -91,7 +95,7 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
         folder = _folder(project, location, scripts.files[location.folder], cache, kept,
                          stamps)
         suppressions.update(folder.suppressions)
-        found += folder.found
+        found += folder.found + load_findings(project.rel(location.folder), folder.loads, unit)
         if folder.refused:
             refused.add(location.folder)
         env = envs[location.folder]
@@ -194,12 +198,13 @@ class _Folder:
     suppressions: Suppressions
     section: dict  # its part of the JSON `migrations` section
     refused: bool  # the upgrade stops (RL404/RL405): no head to compare the models with
+    loads: dict  # what loading the folder runs (runtime/revision_loads.py)
 
     def to_json(self) -> dict:
         return {"found": [diagnostic_to_json(d) for d in self.found],
                 "schemas": None if self.schemas is None else [s.to_json() for s in self.schemas],
                 "chain_complete": self.chain_complete, "suppressions": self.suppressions,
-                "section": self.section, "refused": self.refused}
+                "section": self.section, "refused": self.refused, "loads": self.loads}
 
     @classmethod
     def from_json(cls, data: dict) -> "_Folder":
@@ -209,10 +214,10 @@ class _Folder:
                    bool(data["chain_complete"]),
                    {path: {int(line): codes for line, codes in lines.items()}
                     for path, lines in data["suppressions"].items()},
-                   dict(data["section"]), bool(data["refused"]))
+                   dict(data["section"]), bool(data["refused"]), dict(data["loads"]))
 
 
-def _folder(project: Project, location: ScriptLocation, paths: List[Path],
+def _folder(project: Project, location: ScriptLocation, paths: List[str],
             cache: Optional[Cache], kept: "_KeptStamps", stamps: Dict[str, Stamp]) -> _Folder:
     """The folder judged from its revisions: one cache entry keyed by every file's path and
     content, so that an unchanged chain of 500 revisions is ~500 stat() calls and one JSON
@@ -221,21 +226,21 @@ def _folder(project: Project, location: ScriptLocation, paths: List[Path],
     are those kept (not racy) is not even read: its content hash is the one kept."""
     if cache is None:
         return _judge_folder(project, location, [
-            _read(project, path, None, read_stamped(str(path), stamps)) for path in paths])
-    contents: Dict[Path, Optional[bytes]] = {}
+            _read(project, path, None, read_stamped(path, stamps)) for path in paths])
+    contents: Dict[str, Optional[bytes]] = {}
     for path in paths:
-        if not kept.trusted(str(path), stamps):
-            contents[path] = read_stamped(str(path), stamps)
-            if str(path) in stamps:
-                kept.record(str(path), stamps[str(path)])
+        if not kept.trusted(path, stamps):
+            contents[path] = read_stamped(path, stamps)
+            if path in stamps:
+                kept.record(path, stamps[path])
     where = b"%s\0%s\0%d" % (project.rel(location.folder).encode(),
                               project.rel(location.declared_in).encode()
                               if location.declared_in else b"-", location.line)
     key = digest(b"alembic-folder\0%d\0%s\0" % (REVISION_FORMAT, where) + b"\0".join(
         b"%s\0%s" % (project.rel(path).encode(),
-                     stamps[str(path)][2].encode() if str(path) in stamps else b"-")
+                     stamps[path][2].encode() if path in stamps else b"-")
         for path in paths))
-    complete = all(str(path) in stamps for path in paths)
+    complete = all(path in stamps for path in paths)
     return cache.memo(key, _Folder.from_json, lambda: _judge_folder(project, location, [
         _read(project, path, cache, contents.get(path)) for path in paths]),
         lambda folder: folder.to_json() if complete else None)
@@ -252,7 +257,7 @@ def _judge_folder(project: Project, location: ScriptLocation, revisions: List[Re
     return _Folder(found, schemas, bool(chain.files) and not chain.broken,
                    {r.path: r.suppressions for r in revisions if r.suppressions},
                    _describe(project, location, revisions, chain),
-                   any(d.code in REPLAY_RULES for d in found))
+                   any(d.code in REPLAY_RULES for d in found), loads(revisions))
 
 
 class _KeptStamps:
@@ -285,12 +290,13 @@ class _KeptStamps:
             self.cache.put(self.KEY, self.now)
 
 
-def _read(project: Project, path: Path, cache: Optional[Cache], data: Optional[bytes]
+def _read(project: Project, path: str, cache: Optional[Cache], data: Optional[bytes]
           ) -> Revision:
     rel = project.rel(path)
     if data is None:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             return Revision(rel, error=f"unreadable: {exc}")
     if cache is None:
