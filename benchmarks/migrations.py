@@ -130,7 +130,7 @@ def add_migrations(root: Path, count: int) -> None:
     versions.mkdir(parents=True)
     (root / "migrations" / "env.py").write_text(_ENV)
     rng = random.Random(14)  # ids as Alembic makes them (12 hex digits): about 4 in 10
-    # start with a letter, so their files are importable modules routerlint also reads
+    # start with a letter (file names that could be module names; routerlint reads none as one)
     tip, parent = None, None  # the last revision, and its down_revision
     for n, body in enumerate(_bodies(_tables(root), count)):
         rev, down = f"{rng.getrandbits(48):012x}", tip
