@@ -1,12 +1,15 @@
 """Benchmark routerlint against the LibCST parse floor (and pylint), on generated apps or on
 any real app.
 
-Per app: cold (best of 2, empty cache), warm (best of 3: nothing changed), one file changed
-(best of 3: a different edit each time), and the same edit with the daemon running
-(`routerlint daemon start`; best of 3) — each a fresh `python -m routerlint scan` process, as
-a pre-commit hook runs it. Each time is also given as a ratio to the parse floor measured in
-the same run: the bare `libcst.parse_module` time of the app's files in one process, divided
-by the cores (machines differ; the ratios travel). Peak memory is the largest single
+Per app: cold (empty cache), warm (best of 3: nothing changed), one file changed (best of 3:
+a different edit each time), and the same edit with the daemon running (`routerlint daemon
+start`; best of 3) — each a fresh `python -m routerlint scan` process, as a pre-commit hook
+runs it. Each time is also given as a ratio to the parse floor measured in the same run: the
+bare `libcst.parse_module` time of the app's files in one process, divided by the cores
+(machines differ; the ratios travel). This machine's speed can drift by a third within
+minutes, so the cold run is measured in --pairs pairs, each a floor then a cold scan right
+after it: the cold ratio is the median of the pairs' ratios, the cold seconds the best, the
+floor the median. Peak memory is the largest single
 process's max RSS: the scan processes (pool workers included) and the daemon. pylint
 (`--disable=all --enable=E0401,E0611`, the nearest peer check) when installed.
 
@@ -24,6 +27,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +86,8 @@ def _peak_of(pid: int) -> float:
     return 0.0
 
 
-def bench(root: Path, python: Optional[str], edit: Path, with_pylint: bool) -> dict:
+def bench(root: Path, python: Optional[str], edit: Path, with_pylint: bool,
+          pairs: int = 3) -> dict:
     files = _python_files(root)
     lines = sum(p.read_bytes().count(b"\n") for p in files)
     scan = [sys.executable, "-m", "routerlint", "scan", "--exit-zero", "."]
@@ -92,10 +97,11 @@ def bench(root: Path, python: Optional[str], edit: Path, with_pylint: bool) -> d
     daemon_dir = tempfile.mkdtemp(prefix="rlb-", dir="/tmp")
     env = {**os.environ, "ROUTERLINT_DAEMON_DIR": daemon_dir}
     try:
-        cold = float("inf")
-        for _ in range(2):  # best of 2, each from an empty cache
+        floors, colds = [], []
+        for _ in range(pairs):  # the floor, then a cold scan from an empty cache
+            floors.append(_parse_floor(files) / CORES)
             shutil.rmtree(root / ".routerlint_cache", ignore_errors=True)
-            cold = min(cold, _timed(scan, root, env))
+            colds.append(_timed(scan, root, env))
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         warm = min(_timed(scan, root, env) for _ in range(3))
         changed = float("inf")
@@ -118,10 +124,11 @@ def bench(root: Path, python: Optional[str], edit: Path, with_pylint: bool) -> d
     finally:
         edit.write_bytes(original)
         shutil.rmtree(daemon_dir, ignore_errors=True)
-    floor = _parse_floor(files) / CORES
-    row = {"lines": lines, "files": len(files), "cold": cold, "warm": warm, "changed": changed,
-           "daemon": daemon, "floor": floor, "peak_mb": max(peak_mb, daemon_mb),
-           "pylint": None}
+    row = {"lines": lines, "files": len(files), "cold": min(colds), "warm": warm,
+           "changed": changed, "daemon": daemon, "floor": statistics.median(floors),
+           "cold_ratio": statistics.median(c / f for f, c in zip(floors, colds)),
+           "cold_ratios": [c / f for f, c in zip(floors, colds)],
+           "peak_mb": max(peak_mb, daemon_mb), "pylint": None}
     if with_pylint:
         packages = sorted({p.relative_to(root).parts[0] for p in files})
         row["pylint"] = _timed([python or sys.executable, "-m", "pylint", "--disable=all",
@@ -133,7 +140,9 @@ def _print(label: str, r: dict) -> None:
     ratio = lambda t: f"{t:.2f} ({t / r['floor']:.3f}×)"  # noqa: E731
     pylint = (f"{r['pylint']:.1f} ({r['pylint'] / r['changed']:.0f}× / "
               f"{r['pylint'] / r['daemon']:.0f}×)" if r["pylint"] is not None else "n/a")
-    print(f"| {label} | {r['lines']:,} | {r['files']} | {r['floor']:.2f} | {ratio(r['cold'])} | "
+    cold = (f"{r['cold']:.2f} ({r['cold_ratio']:.3f}×; pairs "
+            + ", ".join(f"{x:.2f}" for x in r["cold_ratios"]) + ")")
+    print(f"| {label} | {r['lines']:,} | {r['files']} | {r['floor']:.2f} | {cold} | "
           f"{ratio(r['warm'])} | {ratio(r['changed'])} | {ratio(r['daemon'])} | {pylint} | "
           f"{r['peak_mb']:.0f} |  (load {os.getloadavg()[0]:.2f})", flush=True)
 
@@ -148,6 +157,8 @@ def main() -> None:
                         help="the file the one-change runs append to (default: the app's "
                              "largest module)")
     parser.add_argument("--no-pylint", action="store_true")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="(floor, cold scan) pairs per app (default 3)")
     args = parser.parse_args()
     python = args.python if args.app is not None else (args.python or app_python(args.work))
     has_pylint = not args.no_pylint and subprocess.run(
@@ -157,20 +168,21 @@ def main() -> None:
           f"load average at start {os.getloadavg()[0]:.2f}"
           + (f"; the app's environment: {versions(python)}" if python and args.app is None
              else ""))
-    print("| app | lines | files | parse floor s (÷ cores) | cold s (÷ floor) | warm s | "
+    print("| app | lines | files | parse floor s (÷ cores, median) | cold s (median of the "
+          "pairs' ÷ floor) | warm s | "
           "1 change s | 1 change, daemon s | pylint s (÷ 1 change / ÷ daemon) | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     if args.app is not None:
         root = args.app.resolve()
         edit = args.edit or max(_python_files(root), key=lambda p: p.stat().st_size)
-        _print(root.name, bench(root, python, edit, has_pylint))
+        _print(root.name, bench(root, python, edit, has_pylint, args.pairs))
         return
     for size in (int(s) for s in args.sizes.split(",")):
         root = args.work / f"app{size // 1000}k"
         generate(root, size)
         checked_out_earlier(root)
-        _print(f"generated {size // 1000}k", bench(root, python, root / "app" / "services" / "s3.py",
-                                                   has_pylint))
+        _print(f"generated {size // 1000}k", bench(
+            root, python, root / "app" / "services" / "s3.py", has_pylint, args.pairs))
 
 
 if __name__ == "__main__":
