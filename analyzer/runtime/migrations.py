@@ -28,7 +28,7 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
-from routerlint.facts.model import Call, body_may_contain, derived, walk_events
+from routerlint.facts.model import Call, body_may_contain, derived, module_lacks, walk_events
 from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
 from routerlint.runtime.revision_loads import Unit, load_findings, loads
@@ -119,11 +119,20 @@ def _calls_create_all(sims: List[Any]) -> bool:
             if module.path is None or facts is None or id(facts) in seen:
                 continue
             seen.add(id(facts))
-            if derived(facts, "calls create_all", lambda: any(
-                    isinstance(event, Call) and event.func.endswith(".create_all")
-                    for event in walk_events(facts.events,
-                                             lambda f: body_may_contain(f, "create_all")))):
+            if derived(facts, "calls create_all", lambda: _calls_it(facts)):
                 return True
+    return False
+
+
+def _calls_it(facts: Any) -> bool:
+    # functions entered only when the module's bodies may hold the text: one search for all
+    enter = _never if module_lacks(facts, "create_all") else \
+        (lambda function: body_may_contain(function, "create_all"))
+    return any(isinstance(event, Call) and event.func.endswith(".create_all")
+               for event in walk_events(facts.events, enter))
+
+
+def _never(function: Any) -> bool:
     return False
 
 
