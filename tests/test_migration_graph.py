@@ -1,6 +1,6 @@
 """`routerlint graph --migrations` draws each Alembic folder's revision graph: revisions,
 down_revision edges, depends_on as dashed edges, merges, heads, branch labels, ids no file
-declares, and the revisions with RL4xx findings marked."""
+declares, and the revisions with findings marked."""
 
 import re
 import subprocess
@@ -114,3 +114,9 @@ def test_labels_are_escaped():
     report = Report("/p", [], [], 1, 1, 0.0, migrations=[section])
     assert '#quot;hi#quot; &lt;b&gt;' in to_mermaid(report)
     assert 'say \\"hi\\" <b>' in to_dot(report)
+
+
+def test_a_revision_alembic_cannot_load_is_marked_with_its_finding(tmp_path):
+    dot = draw("mig_revision_imports_deleted_module", tmp_path, "dot")
+    faulty = next(l for l in dot.splitlines() if "4c5d6e7f8a9b_add_user_status.py" in l)
+    assert "RL200 line 9" in faulty and "color=red" in faulty

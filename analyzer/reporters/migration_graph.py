@@ -1,5 +1,5 @@
 """`routerlint graph --migrations`: each Alembic script folder's revision graph, as DOT or
-Mermaid, drawn from the report's `migrations` section and its RL4xx findings.
+Mermaid, drawn from the report's `migrations` section and the findings at revision files.
 
 One node per revision file (not per id: a repeated id is two files, and the one Alembic
 ignores is drawn too), an edge from each down_revision to its revision, a dashed edge for
@@ -41,11 +41,11 @@ def _short(text: str) -> str:
 
 
 def _findings(report: Report) -> Dict[str, List[Tuple[int, str]]]:
-    """path -> [(line, code)] of the RL4xx findings reported at revision files."""
+    """path -> [(line, code)] of the findings, by path: those at a revision file are about
+    it (RL4xx, and RL100-RL202 when Alembic cannot load it: revision files are no modules)."""
     found: Dict[str, List[Tuple[int, str]]] = {}
     for diagnostic in report.diagnostics:
-        if diagnostic.code.startswith("RL4"):
-            found.setdefault(diagnostic.path, []).append((diagnostic.line, diagnostic.code))
+        found.setdefault(diagnostic.path, []).append((diagnostic.line, diagnostic.code))
     return found
 
 
