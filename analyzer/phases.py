@@ -44,17 +44,18 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
                       large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
     scanner.prefork = prefork
+    # Alembic revision files are no app modules: Alembic loads them, the app never does
+    # (runtime/revision_loads.py judges them), so they are not scanned as modules.
+    scripts = find_scripts(project)
+    revisions = scripts.revision_paths()
     # Facts decoded from JSON hold no reference cycles and live until the run ends. Left to
     # the cycle collector, every full collection walks all of them again, while they are
     # decoded and after: ~2 s of a 4.8 s one-change run at 300k lines. So no collection
     # while they are read, and then they are frozen: later collections look only at what the
     # run allocates after this.
-    # Alembic revision files are no app modules: Alembic loads them, the app never does
-    # (runtime/revision_loads.py judges them), so they are not scanned as modules.
-    scripts = find_scripts(project)
     gc.disable()
     try:
-        modules = _scan(project, scanner, {}, scripts.revision_paths())
+        modules = _scan(project, scanner, {}, revisions)
     finally:
         gc.freeze()
         gc.enable()
@@ -64,7 +65,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     if not options.src:
         roots = project.source_roots
         project, modules = _with_inferred_roots(options, project, modules, env, scanner,
-                                                extra_root, scripts.revision_paths())
+                                                extra_root, revisions)
         if project.source_roots != roots:  # a `package:folder` script_location may move
             scripts = find_scripts(project)
             revisions = scripts.revision_paths()
@@ -135,7 +136,7 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
                       known_codes=frozenset(RULES))
     diagnostics = root_causes(sims, project, sweeps, effective) + _checks(context)
     found, migrations, revision_suppressions = analyse_migrations(
-        project, sims + sweeps, cache, scanner.files, scripts, unit)
+        project, sims + sweeps, cache, scanner.files, scripts, unit, scanner.judge)
     diagnostics += found
     def reported(found: List[Diagnostic]) -> List[Diagnostic]:
         """Only the named files of a one-file scan, and only the enabled codes."""

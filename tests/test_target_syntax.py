@@ -65,3 +65,23 @@ def test_syntax_an_older_target_rejects_is_reported(tmp_path):
     found = _scan(tmp_path, MATCH, "--python", python)
     assert found["RL100"]["path"] == "app/types_.py" and found["RL100"]["line"] == 1
     assert "RL100" not in _scan(tmp_path / "host", MATCH)
+
+
+def test_a_revision_file_is_judged_by_the_target_python_too(tmp_path):
+    """Revision files are no modules (Alembic loads them): their syntax verdict is the
+    target's as well, so a 3.12 revision is no RL100 when the app runs on 3.12."""
+    python, version = _interpreter(lambda v: v >= (3, 12))
+    if HOST >= (3, 12) or python is None:
+        pytest.skip(f"needs routerlint on < 3.12 (here {HOST}) and a python3.12+ installed")
+    from routerlint.rules.migration_cases import project, revision
+
+    for root in (tmp_path / "target", tmp_path / "host"):
+        for rel, text in project([("a1", None, [])], models=None).items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text + ("type UserId = int\n" if "versions" in rel else ""))
+    on_target = run_routerlint(tmp_path / "target", "--no-cache", "--python", python)
+    assert "Traceback" not in on_target.stderr, on_target.stderr
+    assert not [d for d in json.loads(on_target.stdout)["diagnostics"] if d["code"] == "RL100"]
+    on_host = json.loads(run_routerlint(tmp_path / "host", "--no-cache").stdout)
+    assert [d["path"] for d in on_host["diagnostics"] if d["code"] == "RL100"] == [
+        "migrations/versions/00_a1.py"]

@@ -72,8 +72,8 @@ class Revision:
     upgrade_line: int = 0  # 0: no upgrade() found
     error: Optional[str] = None  # why the file could not be read
     message: str = ""  # the docstring's first line: the `-m` message Alembic wrote there
-    # line -> codes of its `# noqa` comments: revision files named `2024_..._x.py` are no
-    # modules, so the scanner never reads their comments
+    # line -> codes of its `# noqa` comments: revision files are no modules (Alembic loads
+    # them by path), so the scanner never reads their comments
     suppressions: Dict[int, List[str]] = field(default_factory=dict)
     # CPython's verdict when it refuses the file, [code, line, col, message]: Alembic loads
     # (executes) every revision file, so `alembic heads` fails on it (facts/syntax.py)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from routerlint.facts.cache import Cache, digest
 from routerlint.facts.alembic_env import read_env_target
@@ -57,6 +57,7 @@ class Scripts:
 
 
 def find_scripts(project: Project) -> Scripts:
+    """Every script folder of `project` (project/migrations.py) and its revision files."""
     configs: List[Path] = []
     locations = script_locations(project.root, project.excludes, project.source_roots,
                                  configs)
@@ -66,16 +67,20 @@ def find_scripts(project: Project) -> Scripts:
 
 def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None,
             stamps: Optional[Dict[str, Stamp]] = None, scripts: Optional[Scripts] = None,
-            unit: Optional[Unit] = None
+            unit: Optional[Unit] = None,
+            judge: Optional[Callable[[List[str]], Optional[List[Any]]]] = None
             ) -> Tuple[List[Diagnostic], Optional[List[dict]], Suppressions]:
     """(findings, the JSON section, the revision files' suppression comments) for every
     Alembic script folder (`scripts`, found here when not given); ([], None, {}) without
     one. Revision facts are cached by content (and path) beside the files' facts: a long
     chain is parsed once. Every file consulted (configs, env.py, revisions) gets its stamp
     in `stamps`, for the report cache. `unit` (phases.py) simulates the revisions' imports
-    (runtime/revision_loads.py); without it they are not judged."""
+    (runtime/revision_loads.py); without it they are not judged. `judge`: the target
+    Python's syntax verdicts on absolute paths, when it is not this one (phases.py)."""
     stamps = {} if stamps is None else stamps
     scripts = find_scripts(project) if scripts is None else scripts
+    rejudge = None if judge is None else (
+        lambda rels: judge([str(project.root / rel) for rel in rels]))
     configs, locations = scripts.configs, scripts.locations
     for path in configs:
         read_stamped(str(path), stamps)
@@ -95,7 +100,8 @@ def analyse(project: Project, sims: Iterable[Any], cache: Optional[Cache] = None
         folder = _folder(project, location, scripts.files[location.folder], cache, kept,
                          stamps)
         suppressions.update(folder.suppressions)
-        found += folder.found + load_findings(project.rel(location.folder), folder.loads, unit)
+        found += folder.found + load_findings(project.rel(location.folder), folder.loads, unit,
+                                              rejudge)
         if folder.refused:
             refused.add(location.folder)
         env = envs[location.folder]

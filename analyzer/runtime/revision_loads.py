@@ -21,6 +21,7 @@ from routerlint.rules import RULES
 from routerlint.runtime.simulate import Module, Raised
 
 Unit = Callable[..., Tuple[Any, Any]]  # phases.py `unit(key, work)`: (simulation, result)
+Judge = Callable[[List[str]], Optional[List[Any]]]  # rel paths -> None / SyntaxIssue / "unknown"
 _SHOWN = 5  # other revisions named per failing import
 
 
@@ -41,14 +42,34 @@ def loads(revisions: List[Revision]) -> dict:
             "imports": list(imports.values())}
 
 
-def load_findings(folder: str, loaded: dict, unit: Optional[Unit]) -> List[Diagnostic]:
+def _as_target_judges(issues: List[list], rejudge: Optional[Judge]) -> List[list]:
+    """The syntax issues as the target Python sees them: a file it accepts has none (it is
+    then only unread), one it refuses gets its verdict; where it cannot tell, this one's."""
+    if rejudge is None or not issues:
+        return issues
+    verdicts = rejudge([issue[0] for issue in issues])
+    if verdicts is None:
+        return issues
+    kept = []
+    for issue, verdict in zip(issues, verdicts):
+        if verdict == "unknown":
+            kept.append(issue)
+        elif verdict is not None:
+            kept.append([issue[0], verdict.code, verdict.line, verdict.col, verdict.message])
+    return kept
+
+
+def load_findings(folder: str, loaded: dict, unit: Optional[Unit],
+                  rejudge: Optional[Judge] = None) -> List[Diagnostic]:
     """Findings for one script folder (`folder`: its path for the message): each syntax
     issue, and, with `unit`, each import that fails in the revision itself (a failure inside
-    the module it imports is that module's own finding, reported where it is)."""
+    the module it imports is that module's own finding, reported where it is). `rejudge`:
+    the target Python's verdicts on the given revision paths when it is not the one running
+    routerlint (facts/syntax.py target_verdicts), asked only about the files this one refused."""
     why = (f"Alembic runs every revision file in {folder}/ as it loads the script folder, "
            "so `alembic heads` and `alembic upgrade head` fail on this one")
     found = [RULES[code].diagnostic(path, line, col, f"{message}; {why}", symbol=path)
-             for path, code, line, col, message in loaded["syntax"]]
+             for path, code, line, col, message in _as_target_judges(loaded["syntax"], rejudge)]
     if unit is None or not loaded["imports"]:
         return found
     statements = [(module, names, places) for module, names, places in loaded["imports"]]
