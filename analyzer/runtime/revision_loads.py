@@ -72,11 +72,9 @@ def load_findings(folder: str, loaded: dict, unit: Optional[Unit],
              for path, code, line, col, message in _as_target_judges(loaded["syntax"], rejudge)]
     if unit is None or not loaded["imports"]:
         return found
-    statements = [(module, names, places) for module, names, places in loaded["imports"]]
-
     def work(sim) -> List[Tuple[Any, list]]:
         failures = []
-        for module, names, places in statements:
+        for module, names, places in loaded["imports"]:
             path, line, col = places[0]
             loader = Module(path, path, None, False)  # the revision, loaded by path
             event = Import(line, col, module, 0,
