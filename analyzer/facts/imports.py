@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from routerlint.facts.model import (DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
-                                    Try, body_may_contain, derived, module_lacks)
+                                    Try, body_search, derived)
 from routerlint.project.discover import SourceFile
 
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]
@@ -21,8 +21,7 @@ def imports_of(source: SourceFile, facts: ModuleFacts) -> List[Tuple[str, int, s
 
 
 def _imports(package: str, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]:
-    lazy = ('"k":"import"', '"k":"dynamic_import"')
-    functions = not module_lacks(facts, *lazy)
+    lazy = body_search(facts, '"k":"import"', '"k":"dynamic_import"')
 
     def walk(events, how: str):
         for event in events:
@@ -39,7 +38,7 @@ def _imports(package: str, facts: ModuleFacts) -> Iterator[Tuple[str, int, str]]
             elif isinstance(event, DynamicImport) and event.name and event.name[0] == "lit":
                 yield event.name[1], event.line, how
             elif isinstance(event, FunctionDef):
-                if functions and body_may_contain(event, *lazy):
+                if lazy(event):
                     yield from walk(event.body, "lazy")
             elif isinstance(event, Try):
                 yield from walk(event.body, "guarded" if how == "load" else how)

@@ -369,6 +369,19 @@ def module_lacks(facts: Any, *texts: str) -> bool:
     return type(bodies) is ModuleBodies and bodies.lacks(texts)
 
 
+def body_search(facts: Any, *texts: str) -> Callable[[FunctionDef], bool]:
+    """`body_may_contain(function, *texts)` for the functions of module `facts`, as one
+    predicate (for walk_events' `enter`): when no body of the module has any of `texts`
+    (module_lacks), it answers False for each function without asking it."""
+    if module_lacks(facts, *texts):
+        return _never
+    return lambda function: body_may_contain(function, *texts)
+
+
+def _never(function: Any) -> bool:
+    return False
+
+
 def body_may_contain(function: FunctionDef, *texts: str) -> bool:
     """False only when the function's body certainly has none of `texts` in its JSON (kinds
     appear as '"k":"import"'); an already decoded body always answers True."""

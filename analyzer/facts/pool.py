@@ -137,6 +137,13 @@ def _single_threaded() -> bool:
     return threading is None or threading.active_count() == 1
 
 
+def fork_helps() -> bool:
+    """Whether a child forked to import LibCST and parse would run beside this process: a
+    second core, fork, LibCST not imported here yet (else parse here), a lone thread."""
+    return ((os.cpu_count() or 1) > 1 and "libcst" not in sys.modules and _can_fork()
+            and _single_threaded())
+
+
 class Scanner:
     """Callable `source -> ModuleFacts`; `scan_many` does the bulk (parallel) work first."""
 
@@ -270,8 +277,7 @@ class Scanner:
                     return collect
             else:
                 prefork.close()
-        if (background and workers == 1 and self.jobs is None and "libcst" not in sys.modules
-                and (os.cpu_count() or 1) > 1 and _can_fork() and _single_threaded()):
+        if background and workers == 1 and self.jobs is None and fork_helps():
             return self._forked(work)
         if workers > 1:
             return self._pool(work, workers, Progress(len(work), self.progress))

@@ -16,7 +16,6 @@ import json
 import os
 import pickle
 import signal
-import sys
 from typing import Any, Callable, List, Optional, Tuple
 
 _PIPE_BYTES = 1 << 20  # asked for (Linux); the work is sent only when it fits in one write
@@ -34,10 +33,9 @@ class Prefork:
     def start(cls) -> Optional["Prefork"]:
         """A child importing LibCST, or None where one would not help or is not safe: one
         core, no fork, LibCST already imported, another thread alive (see pool.py)."""
-        from routerlint.facts.pool import _can_fork, _single_threaded, fork_child
+        from routerlint.facts.pool import fork_child, fork_helps
 
-        if ((os.cpu_count() or 1) < 2 or "libcst" in sys.modules or not _can_fork()
-                or not _single_threaded()):
+        if not fork_helps():
             return None
         work_read, work_write = os.pipe()
         result_read, result_write = os.pipe()

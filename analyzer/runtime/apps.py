@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Optional
 
 from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
-from routerlint.facts.model import (Assign, Call, FunctionDef, ModuleFacts, body_may_contain,
-                                    derived, module_lacks)
+from routerlint.facts.model import Assign, Call, FunctionDef, ModuleFacts, body_search, derived
 from routerlint.facts.imports import Modules
 
 
@@ -24,10 +23,9 @@ def _creates_by_name(facts: ModuleFacts) -> bool:
     module's facts alone, so computed once per content)."""
     if top_assign(facts, "FastAPI") is not None:
         return True
-    factories = set() if module_lacks(facts, "FastAPI") else {
-        e.name for e in facts.events
-        if isinstance(e, FunctionDef) and body_may_contain(e, "FastAPI")
-        and _creates_inside(e.body)}
+    may_create = body_search(facts, "FastAPI")
+    factories = {e.name for e in facts.events
+                 if isinstance(e, FunctionDef) and may_create(e) and _creates_inside(e.body)}
     return any(isinstance(e, (Assign, Call)) and
                ((e.call if isinstance(e, Assign) else e.func) or "") in factories
                for e in facts.events)

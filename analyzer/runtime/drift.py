@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.columns import type_difference, type_text
-from routerlint.facts.model import ClassDef, TableCall, body_may_contain, derived, walk_events
+from routerlint.facts.model import ClassDef, TableCall, body_search, derived, walk_events
 from routerlint.results import Diagnostic, Related
 from routerlint.rules.rl407_model_column_not_migrated import RULE as COLUMN_MISSING
 from routerlint.rules.rl408_schema_not_modelled import RULE as NOT_MODELLED
@@ -72,8 +72,8 @@ def every_table_named(sims: List[Any]) -> bool:
 
 def _names_tables(facts: Any) -> bool:
     """Whether every table a module's classes and Table() calls make is named literally."""
-    for event in walk_events(facts.events, lambda function: body_may_contain(
-            function, '"k":"class"', '"k":"table"', '"table":')):
+    for event in walk_events(facts.events, body_search(
+            facts, '"k":"class"', '"k":"table"', '"table":')):
         if isinstance(event, ClassDef) and event.tablename_dynamic and \
                 not event.tablename_rule:
             return False

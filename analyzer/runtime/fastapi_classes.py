@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.model import (Assign, ClassDef, FunctionDef, Import, ModuleFacts, Return,
-                                    body_may_contain, derived, module_lacks)
+                                    body_search, derived)
 from routerlint.facts.imports import Modules, absolute
 
 ROUTER, APP = "router", "app"
@@ -67,7 +67,7 @@ class Kinds:
         for name, (_, facts) in self.modules.items():
             local = known | {alias for alias, target in self.targets[name].items()
                              if target.rpartition(".")[2] in known}
-            functions = not module_lacks(facts, *local)
+            may_make = body_search(facts, *local)
             for event in top_level(facts):
                 if isinstance(event, ClassDef) and event.name not in self.classes[name]:
                     kind = next((k for k in (self.resolve(name, b) for b in event.bases if b)
@@ -76,7 +76,7 @@ class Kinds:
                         self.classes[name][event.name] = kind
                         changed = True
                 elif (isinstance(event, FunctionDef) and event.name not in self.classes[name]
-                      and functions and body_may_contain(event, *local)):
+                      and may_make(event)):
                     kind = self._returns(name, event.body)
                     if kind is not None:  # a factory: calling it gives a router or an app
                         self.classes[name][event.name] = kind

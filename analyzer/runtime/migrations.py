@@ -28,10 +28,10 @@ from routerlint.rules.rl403_revision_cycle import RULE as CYCLE
 from routerlint.rules.rl404_duplicate_in_chain import RULE as DUPLICATE
 from routerlint.rules.rl405_missing_target import RULE as MISSING
 from routerlint.rules.rl406_model_table_not_migrated import RULE as NOT_MIGRATED
-from routerlint.facts.model import Call, body_may_contain, derived, module_lacks, walk_events
+from routerlint.facts.model import Call, body_search, derived, walk_events
 from routerlint.runtime.drift import ModelClasses, drift, every_table_named
 from routerlint.runtime.engines import Wirings, create_all_note, other_engine
-from routerlint.runtime.revision_loads import Unit, load_findings, loads
+from routerlint.runtime.revision_loads import Unit, folder_loads, load_findings
 from routerlint.runtime.revision_map import RevisionMap, build
 from routerlint.runtime.schema_replay import Schema, replay
 from routerlint.runtime.values import BaseRef, MetaRef
@@ -131,15 +131,8 @@ def _calls_create_all(sims: List[Any]) -> bool:
 
 
 def _calls_it(facts: Any) -> bool:
-    # functions entered only when the module's bodies may hold the text: one search for all
-    enter = _never if module_lacks(facts, "create_all") else \
-        (lambda function: body_may_contain(function, "create_all"))
     return any(isinstance(event, Call) and event.func.endswith(".create_all")
-               for event in walk_events(facts.events, enter))
-
-
-def _never(function: Any) -> bool:
-    return False
+               for event in walk_events(facts.events, body_search(facts, "create_all")))
 
 
 class _MaybeMigrated:
@@ -272,7 +265,7 @@ def _judge_folder(project: Project, location: ScriptLocation, revisions: List[Re
     return _Folder(found, schemas, bool(chain.files) and not chain.broken,
                    {r.path: r.suppressions for r in revisions if r.suppressions},
                    _describe(project, location, revisions, chain),
-                   any(d.code in REPLAY_RULES for d in found), loads(revisions))
+                   any(d.code in REPLAY_RULES for d in found), folder_loads(revisions))
 
 
 class _KeptStamps:

@@ -25,7 +25,7 @@ Judge = Callable[[List[str]], Optional[List[Any]]]  # rel paths -> None / Syntax
 _SHOWN = 5  # other revisions named per failing import
 
 
-def loads(revisions: List[Revision]) -> dict:
+def folder_loads(revisions: List[Revision]) -> dict:
     """What loading the folder runs, from its revisions in Alembic's order (cached with the
     folder's judgement): the syntax issues, and each distinct absolute import statement
     with every place that makes it. Relative imports are left out (a revision has no

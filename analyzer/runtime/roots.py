@@ -13,25 +13,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, NamedTuple, Set, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Set, Tuple
 
-from routerlint.facts.model import FunctionDef, Import, body_may_contain, derived, module_lacks
+from routerlint.facts.model import FunctionDef, Import, body_search, derived
 from routerlint.facts.imports import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
 
 
-def imported_tops(events: Iterable, functions: bool = True) -> Set[str]:
-    """Top-level names of every absolute import, at any depth (lazy ones included, unless
-    `functions` is False: none of them imports)."""
+def imported_tops(events: Iterable, imports: Callable[[FunctionDef], bool]) -> Set[str]:
+    """Top-level names of every absolute import, at any depth (lazy ones included: in the
+    functions `imports` says may import, see body_search)."""
     found: Set[str] = set()
     todo = [list(events)]
     while todo:
         for event in todo.pop():
             if isinstance(event, Import) and not event.level and event.module:
                 found.add(event.module.split(".")[0])
-            if isinstance(event, FunctionDef) and not (
-                    functions and body_may_contain(event, '"k":"import"')):
+            if isinstance(event, FunctionDef) and not imports(event):
                 continue  # a cached body without imports stays undecoded (memory, time)
             for attr in _BLOCKS:
                 inner = getattr(event, attr, None)
@@ -83,7 +82,7 @@ def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     wanted = set()
     for _, facts in modules.values():
         wanted |= derived(facts, "tops", lambda: imported_tops(
-            facts.events, not module_lacks(facts, '"k":"import"')))
+            facts.events, body_search(facts, '"k":"import"')))
     found: Dict[Path, str] = {}
     for top, places in sorted(homes(modules, wanted - tops, root).items()):
         if len(places) == 1 and not importable(top):
