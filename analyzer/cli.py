@@ -93,6 +93,9 @@ def _codes(value):
                    "packages' names, whole reports).")
 @click.option("--no-daemon", is_flag=True,
               help="Run in this process even when a daemon (`routerlint daemon start`) runs.")
+@click.option("--daemon", "use_daemon", is_flag=True,
+              help="Start a daemon for the scans after this one when none runs (not when "
+                   "CI is set); for pre-commit hooks and editors.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Parse cache misses in N processes (default: all cores, when it pays).")
 @click.option("-v", "--verbose", is_flag=True,
@@ -113,9 +116,14 @@ def _codes(value):
 def scan(paths, output_format, config_file, select, ignore, extend_select, python,
          target_version, src, app, exclude, exit_zero, fail_on, statistics, quiet, output_file,
          baseline, write_baseline, report_unused_suppressions, show_settings, no_cache, jobs,
-         verbose, environ, no_daemon) -> None:
+         verbose, environ, no_daemon, use_daemon) -> None:
     """Scan PATHS (default: the current folder) and report failing routers."""
     from pathlib import Path
+
+    if use_daemon and (no_daemon or no_cache):
+        raise click.UsageError(f"--daemon and {'--no-daemon' if no_daemon else '--no-cache'} "
+                               "contradict each other (a daemon serves cached scans only); "
+                               "drop one of them")
 
     from routerlint import settings as config
     from routerlint.engine import analyze

@@ -166,6 +166,77 @@ def test_a_killed_daemon_leaves_scans_working(daemon_env, tmp_path):
     assert proc.returncode == 0 and "served by the daemon" not in proc.stderr
 
 
+def _until_status(env, code: int) -> bool:
+    import time
+
+    for _ in range(200):
+        if _routerlint(env, "daemon", "status").returncode == code:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_scan_daemon_starts_one_for_the_next_scans(daemon_env, tmp_path):
+    """`scan --daemon` with none running: that scan runs here and starts one; the next is
+    served, with the same report. Under CI it starts none."""
+    env = {k: v for k, v in daemon_env.items() if k != "CI"}
+    app = copy_fixture(EXAMPLES_DIR / "backend", tmp_path)
+    in_ci = _routerlint({**env, "CI": "true"}, "scan", "--daemon", "-v", "--exit-zero",
+                        str(app))
+    assert in_ci.returncode == 0 and "started a daemon" not in in_ci.stderr, in_ci.stderr
+    assert _routerlint(env, "daemon", "status").returncode == 1
+    first = _routerlint(env, "scan", "--daemon", "-v", "--format", "json", "--exit-zero",
+                        str(app))
+    assert "started a daemon for the next scans" in first.stderr, first.stderr[-2000:]
+    assert "served by the daemon" not in first.stderr
+    assert _until_status(env, 0)
+    later = _routerlint(env, "scan", "--daemon", "-v", "--format", "json", "--exit-zero",
+                        str(app))
+    assert "served by the daemon" in later.stderr and "started" not in later.stderr
+    assert _report(later) == _report(first)
+
+
+def test_scan_daemon_contradicting_flags_are_a_usage_error(daemon_env, tmp_path):
+    for other in ("--no-cache", "--no-daemon"):
+        proc = _routerlint(daemon_env, "scan", "--daemon", other, str(tmp_path))
+        assert proc.returncode == 2 and "contradict" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert _routerlint(daemon_env, "daemon", "status").returncode == 1
+
+
+def test_daemons_started_at_once_leave_one(daemon_env):
+    """Two servers on one socket at the same moment (parallel `scan --daemon`): one serves,
+    the other exits 0 at once instead of unlinking the first one's socket."""
+    from routerlint.daemon import channel
+
+    folder = daemon_env["ROUTERLINT_DAEMON_DIR"]
+    socket_path = os.path.join(folder, "x.sock")
+    servers = [subprocess.Popen([sys.executable, "-m", "routerlint.daemon.server",
+                                 socket_path, "30"], env=daemon_env,
+                                stderr=subprocess.PIPE) for _ in range(2)]
+    try:
+        codes = []
+        for server in servers:
+            try:
+                codes.append(server.wait(timeout=10))
+            except subprocess.TimeoutExpired:
+                codes.append(None)
+        assert sorted(codes, key=str) == [0, None], codes  # one left at once, one serves
+        import socket
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(socket_path)
+            channel.send(conn, {"ping": True, "stamp": ""})
+            assert channel.receive(conn) == {"stopping": True, "stale": True}
+        alive = next(server for server in servers if server.returncode is None)
+        assert alive.wait(timeout=10) == 0  # a stale client makes it stop
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+
+
 # A small app for the passes the daemon keeps (runtime/kept.py): each step below changes one
 # thing those passes read (a class's bases, what a function returns, an import that decides
 # the entry module, a lazy import, the module set) or only what they do not read (a router's

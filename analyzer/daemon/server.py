@@ -18,7 +18,7 @@ import signal
 import socket
 import sys
 from contextlib import redirect_stderr, redirect_stdout
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from routerlint.daemon import channel
 
@@ -26,6 +26,9 @@ QUIET_SECONDS = 1.0  # without a scan for this long, the daemon collects garbage
 
 
 def serve(path: str, idle_seconds: float) -> None:
+    lock = _sole(path)
+    if lock is None:
+        return  # another daemon serves this socket, or is starting to: exit 0 (client.start)
     import libcst  # noqa: F401  (imported once, here, not on every scan)
     import networkx  # noqa: F401
 
@@ -84,6 +87,26 @@ def serve(path: str, idle_seconds: float) -> None:
                 os.unlink(path)
         except OSError:
             pass
+
+
+def _sole(path: str, tries: int = 20) -> Optional[int]:
+    """An exclusive lock on `<socket>.lock`, held until this process exits, or None when
+    another daemon holds it (one that is stopping gets a second to let go). Two daemons
+    started at once (`scan --daemon` from parallel hooks) would each unlink the other's
+    socket; with the lock, the second leaves at once."""
+    import fcntl
+    import time
+
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    for attempt in range(tries):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError:
+            if attempt + 1 < tries:
+                time.sleep(0.05)
+    os.close(fd)
+    return None
 
 
 def _handle(request: Dict[str, Any], stamp: str) -> Dict[str, Any]:
