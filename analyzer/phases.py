@@ -28,11 +28,11 @@ from routerlint.rules.base import Context
 from routerlint.rules.rl300_router_fails import failure as router_line
 from routerlint.runtime.apps import creates_app, entry_module
 from routerlint.runtime.finder import Finder
-from routerlint.runtime.graph import preload_graph
 from routerlint.runtime.installed import Installed
 from routerlint.runtime.kept import module_graph, module_roles
 from routerlint.runtime.migrations import analyse as analyse_migrations, find_scripts
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
+from routerlint.runtime.stored_graph import preload
 
 
 def run(options: Options, project: Project, env: Environment, target: Tuple[int, int],
@@ -82,12 +82,12 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         if target.module not in modules:
             app_option = None
     memory = _memory()
-    graph = module_graph(memory, project, modules, scanner)
+    loaded = module_graph(memory, project, modules, scanner, cache, scanner.files)
     finder = Finder(project, modules, env, installed)
 
     roles = module_roles(memory, str(project.root), modules, finder.library_shape)
     kinds, routers = roles.kinds, roles.routers
-    entry = entry_module(app_option, modules, graph, kinds, roles.creates)
+    entry = entry_module(app_option, modules, loaded, kinds, roles.creates)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
     if options.verbose and entry is not None:
@@ -190,7 +190,8 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts],
             firsts[source.module] = source
     todo = [source for source in firsts.values() if source.path not in known]
     scanned = dict(zip((s.path for s in todo),
-                       scanner.scan_many(todo, meanwhile=preload_graph) if todo else []))
+                       scanner.scan_many(todo, meanwhile=lambda: preload(scanner.cache, project))
+                       if todo else []))
     return {name: (source, known.get(source.path) or scanned[source.path])
             for name, source in firsts.items()}
 

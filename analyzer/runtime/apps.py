@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional
+from typing import Callable, Collection, Dict, Optional
 
 from routerlint.runtime.fastapi_classes import APP, ROUTER, Kinds
 from routerlint.facts.model import Assign, Call, FunctionDef, ModuleFacts, body_search, derived
@@ -60,12 +60,13 @@ def router_modules(modules: Modules, kinds: Kinds) -> Dict[str, int]:
     return found
 
 
-def entry_module(app: Optional[str], modules: Modules, graph,
+def entry_module(app: Optional[str], modules: Modules, loaded: Collection[str],
                  kinds: Optional[Kinds] = None,
                  creates: Optional[Callable[[str], bool]] = None) -> Optional[str]:
     """The module the app starts from: --app, else one creating `FastAPI()` (at top level or
-    through a local factory it calls) that no other module imports, preferring `main`.
-    `creates(name)`, when given, answers creates_app for a module (the daemon keeps it)."""
+    through a local factory it calls) that no other module imports (`loaded`: the modules an
+    internal one imports at load time), preferring `main`. `creates(name)`, when given,
+    answers creates_app for a module (the daemon keeps it)."""
     if app:
         return app.partition(":")[0]
     if creates is None:
@@ -77,9 +78,7 @@ def entry_module(app: Optional[str], modules: Modules, graph,
         return None
 
     def rank(name: str):
-        imported = any(graph.nodes[src].get("internal") and data.get("how") == "load"
-                       for src, _, data in graph.in_edges(name, data=True))
-        return (imported, not name.rpartition(".")[2] in ("main", "app", "asgi"),
+        return (name in loaded, not name.rpartition(".")[2] in ("main", "app", "asgi"),
                 name.count("."), name)
 
     return min(candidates, key=rank)

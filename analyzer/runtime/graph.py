@@ -6,7 +6,7 @@ so `routerlint scan app/routers/users.py` still sees the models that router impo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, FrozenSet, Optional
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -14,11 +14,6 @@ if TYPE_CHECKING:
 from routerlint.facts.imports import Modules, imports_of
 from routerlint.facts.model import ModuleFacts
 from routerlint.project.discover import Project, SourceFile
-
-
-def preload_graph() -> None:
-    """Import NetworkX now (~0.1 s), while other processes parse the files that changed."""
-    import networkx  # noqa: F401
 
 
 def build_graph(project: Project, modules: Modules,
@@ -56,6 +51,12 @@ def build_graph(project: Project, modules: Modules,
             if resolved != name and not graph.has_edge(name, resolved):
                 graph.add_edge(name, resolved, line=line, how=how)
     return graph
+
+
+def internally_loaded(graph: "nx.DiGraph") -> FrozenSet[str]:
+    """The modules some internal module imports at load time (not lazily, nor guarded)."""
+    return frozenset(target for source, target, how in graph.edges(data="how")
+                     if how == "load" and graph.nodes[source].get("internal"))
 
 
 def locate_module(project: Project, module: str) -> Optional[SourceFile]:

@@ -14,29 +14,34 @@ costs one file's reading instead of a pass over every module.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from routerlint.facts.imports import Modules, imports_of
 from routerlint.facts.model import Assign, ClassDef, FunctionDef, ModuleFacts, Return, derived
 from routerlint.project.discover import Project, SourceFile
 from routerlint.runtime.apps import creates_app, router_modules, top_assign
 from routerlint.runtime.fastapi_classes import ROUTER, Kinds, Shape, _top_level, top_level
-from routerlint.runtime.graph import build_graph, locate_module
+from routerlint.runtime.graph import build_graph, internally_loaded, locate_module
 
 Library = Callable[[str], Optional[Shape]]
 Entry = Tuple[str, SourceFile, ModuleFacts]
 
 
 def module_graph(memory, project: Project, modules: Modules,
-                 scan: Callable[[SourceFile], ModuleFacts]):
-    """build_graph(project, modules, scan), `modules` extended in place the same way; in the
-    daemon (`memory`), last run's graph when its inputs are provably the same."""
+                 scan: Callable[[SourceFile], ModuleFacts], cache=None,
+                 files=None) -> FrozenSet[str]:
+    """The modules an internal module imports at load time (graph.internally_loaded of
+    build_graph(project, modules, scan)), `modules` extended in place the same way; in the
+    daemon (`memory`), last run's when the graph's inputs are provably the same, else (a
+    fresh process) the stored answers when they are (stored_graph.py)."""
     if memory is None:
-        return build_graph(project, modules, scan)
+        from routerlint.runtime.stored_graph import module_graph as stored
+
+        return stored(cache, project, modules, scan, files if files is not None else {})
     key = ("graph", str(project.root), tuple(map(str, project.source_roots)))
     kept: Optional[_KeptGraph] = memory.recall(key)
-    graph = kept.reuse(project, modules, scan) if kept is not None else None
-    if graph is None:
+    loaded = kept.reuse(project, modules, scan) if kept is not None else None
+    if loaded is None:
         given = len(modules)
         lookups: Dict[str, Optional[SourceFile]] = {}
 
@@ -44,23 +49,24 @@ def module_graph(memory, project: Project, modules: Modules,
             lookups[prefix] = found = locate_module(project, prefix)
             return found
 
-        graph = build_graph(project, modules, scan, locate)
-        kept = _KeptGraph(_entries(modules), given, lookups, graph)
+        loaded = internally_loaded(build_graph(project, modules, scan, locate))
+        kept = _KeptGraph(_entries(modules), given, lookups, loaded)
     memory.kept[key] = kept
-    return graph
+    return loaded
 
 
 class _KeptGraph:
-    """A graph with what built it: every module (those given, then those it located and
-    scanned, in that order) and every prefix it looked for on disk with what it found."""
+    """A graph's answer (internally_loaded) with what built it: every module (those given,
+    then those it located and scanned, in that order) and every prefix it looked for on disk
+    with what it found."""
 
     def __init__(self, entries: List[Entry], given: int,
-                 lookups: Dict[str, Optional[SourceFile]], graph: Any) -> None:
-        self.entries, self.given, self.lookups, self.graph = entries, given, lookups, graph
+                 lookups: Dict[str, Optional[SourceFile]], loaded: FrozenSet[str]) -> None:
+        self.entries, self.given, self.lookups, self.loaded = entries, given, lookups, loaded
 
     def reuse(self, project: Project, modules: Modules,
-              scan: Callable[[SourceFile], ModuleFacts]) -> Any:
-        """The kept graph, `modules` extended as building it would, or None."""
+              scan: Callable[[SourceFile], ModuleFacts]) -> Optional[FrozenSet[str]]:
+        """The kept answer, `modules` extended as building the graph would, or None."""
         if len(modules) != self.given:
             return None
         for (name, (source, facts)), (was, source_was, facts_was) in zip(
@@ -78,7 +84,7 @@ class _KeptGraph:
             located.append((name, (source, facts)))
         modules.update(located)
         self.entries = _entries(modules)
-        return self.graph
+        return self.loaded
 
 
 def _same_imports(source: SourceFile, facts: ModuleFacts, source_was: SourceFile,

@@ -1,0 +1,179 @@
+"""runtime/stored_graph.py: a fresh process takes the module graph's answers from the cache
+only when building the graph would find the same, and does take them after an edit the graph
+does not read (else it saves nothing). Each run below is a new Cache and new facts, as in a
+new process; the answers are compared with a graph built from scratch."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES_DIR, FIXTURES_DIR, copy_fixture
+from routerlint.engine import Options, analyze
+from routerlint.facts.cache import Cache
+from routerlint.facts.pool import Scanner
+from routerlint.project.discover import Project, SourceFile
+from routerlint.reporters.formats import to_json
+from routerlint.runtime import graph, stored_graph
+
+FILES = {
+    "app/__init__.py": "",
+    "app/main.py": "from fastapi import FastAPI\n\nimport app.env.config\nfrom app import users\n"
+                   "\napp = FastAPI()\n",
+    "app/users.py": "from app import models\n\n\ndef later():\n    import app.lazy\n",
+    "app/models.py": "X = 1\n",
+    "app/lazy.py": "",
+}
+TARGET = (3, 11)
+
+
+@pytest.fixture
+def reuses(monkeypatch):
+    """How many times the stored answers were taken."""
+    count = [0]
+    real = stored_graph._reuse
+
+    def counting(*args, **kwargs):
+        found = real(*args, **kwargs)
+        count[0] += found is not None
+        return found
+
+    monkeypatch.setattr(stored_graph, "_reuse", counting)
+    return count
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How many times the graph was really built."""
+    count = [0]
+    real = graph.build_graph
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stored_graph, "build_graph", counting)
+    return count
+
+
+def _write(root: Path, files) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _run(root: Path, given, roots=None):
+    """(loaded, module names in order) as a new process finds them through the cache, and
+    the same from a graph built from scratch."""
+    project = Project(root, roots or [root])
+    sources = [SourceFile(root / rel, rel, rel[:-3].replace("/", ".").removesuffix(".__init__"),
+                          rel.endswith("__init__.py")) for rel in given]
+    scanner = Scanner(TARGET, Cache(root, TARGET))
+    modules = {s.module: (s, f) for s, f in zip(sources, scanner.scan_many(sources))}
+    loaded = stored_graph.module_graph(scanner.cache, project, modules, scanner, scanner.files)
+    fresh = {s.module: (s, f) for s, f in zip(sources, Scanner(TARGET).scan_many(sources))}
+    built = graph.internally_loaded(graph.build_graph(project, fresh, Scanner(TARGET)))
+    return (loaded, list(modules)), (built, list(fresh))
+
+
+GIVEN = ["app/__init__.py", "app/main.py", "app/users.py", "app/lazy.py"]  # models: located
+
+
+def test_kept_until_an_import_a_lookup_or_a_located_file_changes(tmp_path, builds):
+    _write(tmp_path, FILES)
+    steps = [  # (edit, built again?)
+        ({}, True),  # the first run
+        ({}, False),
+        ({"app/main.py": FILES["app/main.py"] + "X = 2\n"}, False),  # no import changed
+        ({"app/users.py": FILES["app/users.py"] + "    return 1\n"}, False),
+        ({"app/models.py": "Y = 2\n"}, False),  # a located file, its imports the same
+        ({"app/main.py": FILES["app/main.py"].replace("from app import users", "")}, True),
+        ({"app/main.py": FILES["app/main.py"]}, True),
+        ({"app/env/__init__.py": "", "app/env/config.py": ""}, True),  # a lookup finds it now
+        ({"app/env/config.py": "import app.lazy\n"}, True),  # a located file's imports
+        ({"app/users.py": FILES["app/users.py"].replace("def later():\n    ", "")}, True),
+        ({"app/env/config.py": None}, True),  # gone: the lookup finds nothing again
+        ({}, False),
+    ]
+    for number, (edit, rebuilt) in enumerate(steps):
+        _write(tmp_path, edit)
+        before = builds[0]
+        through_cache, from_scratch = _run(tmp_path, GIVEN)
+        assert through_cache == from_scratch, f"step {number}: {edit}"
+        assert (builds[0] > before) == rebuilt, f"step {number}: {edit}"
+    assert "app.models" in through_cache[1] and "app.env" in through_cache[1]
+
+
+def test_other_roots_or_modules_or_a_damaged_entry_build_again(tmp_path, builds):
+    _write(tmp_path, FILES)
+    _run(tmp_path, GIVEN)
+    assert builds[0] == 1
+    through_cache, from_scratch = _run(tmp_path, GIVEN, roots=[tmp_path, tmp_path / "app"])
+    assert through_cache == from_scratch and builds[0] == 2
+    through_cache, from_scratch = _run(tmp_path, GIVEN[:-1])
+    assert through_cache == from_scratch and builds[0] == 3
+    for entry in (tmp_path / ".routerlint_cache").glob("facts-*/*/*.json"):
+        text = entry.read_text()
+        if '"given"' in text:
+            entry.write_text(text.replace('"given"', '"giver"'))
+    through_cache, from_scratch = _run(tmp_path, GIVEN[:-1])
+    assert through_cache == from_scratch and builds[0] == 4
+    _run(tmp_path, GIVEN[:-1])
+    assert builds[0] == 4
+
+
+def _report(root: Path, cache: bool) -> dict:
+    out = json.loads(to_json(analyze(Options(paths=[str(root)], jobs=1, cache=cache))))
+    out["summary"].pop("seconds")
+    return out
+
+
+def _edit(root: Path, rng: random.Random, step: int) -> str:
+    files = sorted(p for p in root.rglob("*.py") if ".routerlint_cache" not in p.parts)
+    modules = [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+               for p in files]
+    target = rng.choice(files)
+    text = target.read_text()
+    kind = rng.choice(["body", "body", "body", "import", "lazy-import", "new-module", "delete",
+                       "drop-import"])
+    if kind == "body":
+        target.write_text(text + f"\n\ndef edited_{step}():\n    return {step}\n")
+    elif kind == "import":
+        target.write_text(f"import {rng.choice(modules)}\n" + text)
+    elif kind == "lazy-import":
+        target.write_text(text + f"\n\ndef lazy_{step}():\n    import {rng.choice(modules)}\n")
+    elif kind == "new-module":
+        package = rng.choice([p.parent for p in files if p.name == "__init__.py"])
+        (package / f"added_{step}.py").write_text("from fastapi import APIRouter\n\n"
+                                                  "router = APIRouter()\n")
+    elif kind == "delete" and target.name != "__init__.py":
+        target.unlink()
+    elif kind == "drop-import":
+        lines = text.splitlines(keepends=True)
+        imports = [i for i, line in enumerate(lines) if line.startswith(("import ", "from "))]
+        if imports:
+            del lines[rng.choice(imports)]
+            target.write_text("".join(lines))
+    return f"{kind} {target.relative_to(root)}"
+
+
+@pytest.mark.parametrize("app,seed", [("examples/backend", 1), ("examples/backend", 2),
+                                      ("fixtures/monorepo_backend", 3)])
+def test_reports_through_the_stored_graph_equal_uncached_ones_after_every_edit(
+        tmp_path, reuses, app, seed):
+    base = {"examples": EXAMPLES_DIR, "fixtures": FIXTURES_DIR}[app.split("/")[0]]
+    root = copy_fixture(base / app.split("/")[1], tmp_path)
+    rng = random.Random(seed)
+    done = []
+    for step in range(10):
+        cached = _report(root, cache=True)
+        assert cached == _report(root, cache=False), f"after: {done}"
+        done.append(_edit(root, rng, step))
+    assert reuses[0] >= 2, done  # the stored answers were really taken, and still agreed
