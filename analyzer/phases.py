@@ -27,10 +27,12 @@ from routerlint.rules import RULES
 from routerlint.rules.base import Context
 from routerlint.rules.rl300_router_fails import failure as router_line
 from routerlint.runtime.apps import creates_app, entry_module
+from routerlint.runtime.fastapi_classes import bindings
 from routerlint.runtime.finder import Finder
 from routerlint.runtime.installed import Installed
 from routerlint.runtime.kept import module_graph, module_roles
 from routerlint.runtime.migrations import analyse as analyse_migrations, find_scripts
+from routerlint.runtime.roots import module_tops
 from routerlint.runtime.simulate import Outcome, Raised, Simulation
 from routerlint.runtime.stored_graph import preload
 
@@ -189,11 +191,28 @@ def _scan(project: Project, scanner: Scanner, known: Dict[Path, ModuleFacts],
                 and source.path.parent.parent == first.path.parent):
             firsts[source.module] = source
     todo = [source for source in firsts.values() if source.path not in known]
+
+    def meanwhile(found: List[Optional[ModuleFacts]]) -> None:
+        preload(scanner.cache, project)
+        _derive_early(todo, found)
+
     scanned = dict(zip((s.path for s in todo),
-                       scanner.scan_many(todo, meanwhile=lambda: preload(scanner.cache, project))
-                       if todo else []))
+                       scanner.scan_many(todo, meanwhile=meanwhile) if todo else []))
     return {name: (source, known.get(source.path) or scanned[source.path])
             for name, source in firsts.items()}
+
+
+def _derive_early(sources: List[SourceFile], found: List[Optional[ModuleFacts]]) -> None:
+    """While the changed files are parsed elsewhere, the values the phases after the scan
+    derive from each unchanged module alone (memoised on its facts: model.derived): its
+    import-time statements, name bindings and imported top-level names, and whether it
+    creates the app. The run needs them all; computed here, they cost no wall time."""
+    for source, facts in zip(sources, found):
+        if facts is not None:
+            bindings(facts, source.module if source.is_package
+                     else source.module.rpartition(".")[0])
+            module_tops(facts)
+            creates_app(facts)
 
 
 def _syntax_judge(env: Environment, target: Tuple[int, int], options: Options):

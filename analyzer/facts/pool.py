@@ -181,9 +181,11 @@ class Scanner:
         return self.scan_many([source])[0]
 
     def scan_many(self, sources: Sequence[SourceFile],
-                  meanwhile: Optional[Callable[[], None]] = None) -> List[ModuleFacts]:
-        """Facts of `sources`, in order. `meanwhile()` runs once, while misses are parsed in
-        other processes when they are (else before parsing them here)."""
+                  meanwhile: Optional[Callable[[List[Optional[ModuleFacts]]], None]] = None
+                  ) -> List[ModuleFacts]:
+        """Facts of `sources`, in order. `meanwhile(found)` runs once, while misses are
+        parsed in other processes when they are (else before parsing them here); `found`
+        holds the facts known by then, in order, None for those still parsed."""
         results: List[Optional[ModuleFacts]] = [None] * len(sources)
         slots: Dict[str, List[int]] = {}  # content hash -> indexes with that content
         cached: List[Tuple[str, bytes, bytes, str]] = []  # (hash, cache entry, source, path)
@@ -232,7 +234,7 @@ class Scanner:
             except (KeyError, TypeError, ValueError, AttributeError):
                 late.append((key, data, path))
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(results)
         parsed = collect()
         if late:
             parsed += self._start(late, background=False)()

@@ -41,8 +41,7 @@ class Kinds:
         self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}
         for name, (source, facts) in modules.items():
             package = name if source.is_package else name.rpartition(".")[0]
-            self.targets[name] = derived(facts, ("bindings", package),
-                                         lambda: _bindings(package, top_level(facts)))
+            self.targets[name] = bindings(facts, package)
             self.classes[name] = {}
         for _ in range(_ROUNDS):
             if not self._round():
@@ -159,6 +158,12 @@ class Kinds:
             if isinstance(event, Assign) and event.call and self.resolve(module, event.call) == kind:
                 return event
         return None
+
+
+def bindings(facts: ModuleFacts, package: str) -> Dict[str, str]:
+    """What each top-level name is bound to (`Router` -> `fastapi.APIRouter`), once per
+    content and package."""
+    return derived(facts, ("bindings", package), lambda: _bindings(package, top_level(facts)))
 
 
 def top_level(facts: ModuleFacts) -> List[Any]:

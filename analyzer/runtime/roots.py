@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Set, Tuple
 
-from routerlint.facts.model import FunctionDef, Import, body_search, derived
+from routerlint.facts.model import FunctionDef, Import, ModuleFacts, body_search, derived
 from routerlint.facts.imports import Modules
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers")
@@ -75,14 +75,19 @@ def homes(modules: Modules, names: Set[str], root: Path) -> Dict[str, List[Home]
     return {name: list(places.values()) for name, places in found.items()}
 
 
+def module_tops(facts: ModuleFacts) -> Set[str]:
+    """imported_tops of a module, once per content."""
+    return derived(facts, "tops", lambda: imported_tops(
+        facts.events, body_search(facts, '"k":"import"')))
+
+
 def inferred_roots(modules: Modules, importable, root: Path) -> Dict[Path, str]:
     """{new root: why} for imports no current root or installed
     package satisfies; `importable(top)` says whether a name resolves today."""
     tops = {name.split(".")[0] for name in modules}
     wanted = set()
     for _, facts in modules.values():
-        wanted |= derived(facts, "tops", lambda: imported_tops(
-            facts.events, body_search(facts, '"k":"import"')))
+        wanted |= module_tops(facts)
     found: Dict[Path, str] = {}
     for top, places in sorted(homes(modules, wanted - tops, root).items()):
         if len(places) == 1 and not importable(top):
