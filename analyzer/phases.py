@@ -87,7 +87,8 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     loaded = module_graph(memory, project, modules, scanner, cache, scanner.files)
     finder = Finder(project, modules, env, installed)
 
-    roles = module_roles(memory, str(project.root), modules, finder.library_shape)
+    roles = module_roles(memory, str(project.root), modules, finder.library_shape, cache,
+                         scanner.files)
     kinds, routers = roles.kinds, roles.routers
     entry = entry_module(app_option, modules, loaded, kinds, roles.creates)
     if entry is not None and entry not in modules:

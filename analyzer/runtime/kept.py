@@ -106,13 +106,21 @@ class Roles:
         self.kinds, self.routers, self.creates = kinds, routers, creates
 
 
-def module_roles(memory, root: str, modules: Modules, library: Library) -> Roles:
+def module_roles(memory, root: str, modules: Modules, library: Library, cache=None,
+                 files=None) -> Roles:
     """Kinds(modules, library), router_modules and creates_app; in the daemon, last run's
-    Kinds when its inputs are provably the same, and then each unchanged module's roles."""
-    if memory is None:
+    Kinds when its inputs are provably the same, and then each unchanged module's roles;
+    in a fresh process the same from the cache (stored_roles.py)."""
+    if memory is None and cache is None:
         kinds = Kinds(modules, library)
         return Roles(kinds, router_modules(modules, kinds),
                      lambda name: creates_app(modules[name][1], kinds, name))
+    if memory is None:
+        from routerlint.runtime.stored_roles import stored_roles
+
+        kinds, found = stored_roles(cache, root, modules, library,
+                                    files if files is not None else {}, _role)
+        return _roles(kinds, found, modules)
     key = ("roles", root)
     kept: Optional[_KeptRoles] = memory.recall(key)
     same = kept is not None and kept.same_inputs(modules, library)
@@ -130,6 +138,11 @@ def module_roles(memory, root: str, modules: Modules, library: Library) -> Roles
     kept = _KeptRoles(_readings(modules), asked.answers, kinds,
                       [(name, facts, roles[name]) for name, (_, facts) in modules.items()])
     memory.kept[key] = kept
+    return _roles(kinds, roles, modules)
+
+
+def _roles(kinds: Kinds, roles: Dict[str, Tuple[Optional[int], bool]],
+           modules: Modules) -> Roles:
     routers = {name: roles[name][0] for name in sorted(modules) if roles[name][0] is not None}
     return Roles(kinds, routers, lambda name: roles[name][1])
 

@@ -1,7 +1,8 @@
-"""runtime/stored_graph.py: a fresh process takes the module graph's answers from the cache
-only when building the graph would find the same, and does take them after an edit the graph
-does not read (else it saves nothing). Each run below is a new Cache and new facts, as in a
-new process; the answers are compared with a graph built from scratch."""
+"""runtime/stored_graph.py and stored_roles.py: a fresh process takes the module graph's and
+the FastAPI class model's answers from the cache only when the pass would find the same, and
+does take them after an edit the pass does not read (else it saves nothing). Each run below
+is a new Cache and new facts, as in a new process; the answers are compared with the pass run
+from scratch."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from routerlint.facts.cache import Cache
 from routerlint.facts.pool import Scanner
 from routerlint.project.discover import Project, SourceFile
 from routerlint.reporters.formats import to_json
-from routerlint.runtime import graph, stored_graph
+from routerlint.runtime import graph, stored_graph, stored_roles
+from routerlint.runtime.fastapi_classes import Kinds
+from routerlint.runtime.kept import module_roles
 
 FILES = {
     "app/__init__.py": "",
@@ -42,6 +45,7 @@ def reuses(monkeypatch):
         return found
 
     monkeypatch.setattr(stored_graph, "_reuse", counting)
+    monkeypatch.setattr(stored_roles, "_reuse", counting)
     return count
 
 
@@ -127,6 +131,82 @@ def test_other_roots_or_modules_or_a_damaged_entry_build_again(tmp_path, builds)
     assert through_cache == from_scratch and builds[0] == 4
     _run(tmp_path, GIVEN[:-1])
     assert builds[0] == 4
+
+
+BASE = "from fastapi import APIRouter\n\n\nclass Router(APIRouter):\n    pass\n\n\n" \
+       "def make():\n    return APIRouter()\n"
+ROLE_FILES = {
+    "app/__init__.py": "",
+    "app/base.py": BASE,
+    "app/users.py": "from app.base import Router\n\nrouter = Router()\n",
+    "app/items.py": "from app.base import make\n\nrouter = make()\n",
+    "app/plugins.py": "from lib import Versioned\n\nrouter = Versioned()\n",
+    "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+}
+
+
+def _library(router: bool):
+    """An installed `lib` whose Versioned class subclasses APIRouter, or does not."""
+    shape = ({"APIRouter": "fastapi.APIRouter"}, {"Versioned": ["APIRouter"] if router else []})
+    return lambda module: shape if module == "lib" else None
+
+
+@pytest.fixture
+def kinds_built(monkeypatch):
+    """How many times Kinds really ran its rounds."""
+    count = [0]
+    real = Kinds.__init__
+
+    def counting(self, *args, **kwargs):
+        count[0] += 1
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Kinds, "__init__", counting)
+    return count
+
+
+def _roles(root: Path, library):
+    """(classes, routers, creates) as a new process finds them through the cache, and the
+    same from scratch."""
+    sources = [SourceFile(root / rel, rel, rel[:-3].replace("/", ".").removesuffix(".__init__"),
+                          rel.endswith("__init__.py")) for rel in sorted(ROLE_FILES)]
+    scanner = Scanner(TARGET, Cache(root, TARGET))
+    results = []
+    for cache in (scanner.cache, None):
+        facts = scanner.scan_many(sources) if cache else Scanner(TARGET).scan_many(sources)
+        modules = {s.module: (s, f) for s, f in zip(sources, facts)}
+        roles = module_roles(None, str(root), modules, _library(True) if library else
+                             _library(False), cache, scanner.files)
+        results.append(({m: c for m, c in roles.kinds.classes.items() if c}, roles.routers,
+                        sorted(name for name in modules if roles.creates(name))))
+    return results
+
+
+def test_roles_kept_until_a_class_a_factory_or_a_library_answer_changes(tmp_path,
+                                                                        kinds_built):
+    _write(tmp_path, ROLE_FILES)
+    users = ROLE_FILES["app/users.py"]
+    steps = [  # (edit, the library's Versioned a router?, Kinds run again?)
+        ({}, True, True),  # the first run
+        ({}, True, False),
+        ({"app/users.py": "\n\n" + users}, True, False),  # its router's line moves
+        ({"app/base.py": BASE + "\n\ndef other():\n    return 1\n"}, True, True),
+        ({"app/base.py": BASE.replace("    return APIRouter()", "    x = 1\n    return "
+                                      "APIRouter()")}, True, True),  # a body Kinds reads
+        ({"app/main.py": ROLE_FILES["app/main.py"] + "X = 1\n"}, True, False),
+        ({"app/base.py": BASE.replace("class Router(APIRouter)", "class Router")}, True, True),
+        ({"app/base.py": BASE}, True, True),
+        ({}, False, True),  # the library's answer changed
+        ({"app/items.py": "from app.base import make\n\nrouter = make()\nother = 2\n"},
+         False, False),
+    ]
+    for number, (edit, library, rebuilt) in enumerate(steps):
+        _write(tmp_path, edit)
+        before = kinds_built[0]
+        through_cache, from_scratch = _roles(tmp_path, library)
+        assert through_cache == from_scratch, f"step {number}: {edit}"
+        assert (kinds_built[0] > before + 1) == rebuilt, f"step {number}: {edit}"
+    assert through_cache[1] == {"app.items": 3, "app.users": 5}  # the moved line
 
 
 def _report(root: Path, cache: bool) -> dict:
