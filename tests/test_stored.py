@@ -105,6 +105,10 @@ def test_kept_until_an_import_a_lookup_or_a_located_file_changes(tmp_path, build
         ({"app/users.py": FILES["app/users.py"].replace("def later():\n    ", "")}, True),
         ({"app/env/config.py": None}, True),  # gone: the lookup finds nothing again
         ({}, False),
+        ({"app/main.py": FILES["app/main.py"] + "import extra.tools\n"}, True),
+        ({}, False),
+        ({"extra/__init__.py": "", "extra/tools.py": ""}, True),  # a new top-level package
+        ({}, False),
     ]
     for number, (edit, rebuilt) in enumerate(steps):
         _write(tmp_path, edit)

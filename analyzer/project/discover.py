@@ -95,6 +95,12 @@ class Project:
                     namespace = Path(folder, last)
         return (namespace, True) if namespace is not None else (None, False)
 
+    def may_hold(self, top: str) -> bool:
+        """Whether any source root has a folder or a `.py` file named `top`: without one,
+        locate() finds nothing named `top` or under it."""
+        return any(self._kind(str(root), top)[0] or self._kind(str(root), top + ".py")[1]
+                   for root in self.source_roots)
+
     def _kind(self, folder: str, name: str) -> Tuple[bool, bool]:
         """(is a directory, is a regular file) for `folder/name`, symlinks followed. Each
         folder is listed once per run, as CPython's FileFinder caches its directory: locating

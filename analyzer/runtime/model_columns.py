@@ -7,7 +7,7 @@ cannot find, a mapped parent (inheritance: whose table?), a helper that may make
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from routerlint.facts.model import Assign, ClassDef, Import, derived, walk_events
 from routerlint.runtime.values import BaseRef, PlainClass

@@ -74,7 +74,13 @@ def _reuse(entry: dict, cache: Cache, project: Project, modules: Modules,
                                                              files):
                 return None
         located: List[Tuple[str, Tuple[SourceFile, ModuleFacts]]] = []
+        holds: Dict[str, bool] = {}  # top-level name -> may a root hold it? (one check each)
         for prefix, rel in lookups.items():
+            top = prefix.partition(".")[0]
+            if top not in holds:
+                holds[top] = project.may_hold(top)
+            if rel is None and not holds[top]:
+                continue  # still nothing there: thousands of third-party names, checked once
             found = locate_module(project, prefix)
             if (found.rel if found is not None else None) != rel:
                 return None
