@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -154,3 +155,48 @@ def run_routerlint(copy: Path, *args: str, timeout: int = 300) -> subprocess.Com
         cwd=str(REPO),
         env=routerlint_env(),
     )
+
+
+EDITS = ("name", "import", "missing-name", "missing-package", "syntax", "restore", "new-router",
+         "delete", "touch", "def")
+
+
+def random_edit(root: Path, rng: random.Random, step: int, originals: dict,
+                kinds=EDITS) -> str:
+    """One random edit of the app under `root`, of one of `kinds` (`originals`: path -> text,
+    for "restore"); returns what it did, for a failure's text. Shared by the tests that
+    compare a report reached through kept or stored state with an uncached one after every
+    edit."""
+    files = sorted(p for p in root.rglob("*.py") if ".routerlint_cache" not in p.parts)
+    modules = [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+               for p in files]
+    target = rng.choice(files)
+    kind = rng.choice(kinds)
+    text = target.read_text()
+    if kind == "name":
+        target.write_text(text + f"\nEDIT_{step} = {step}\n")
+    elif kind == "import":
+        target.write_text(f"import {rng.choice(modules)}\n" + text)
+    elif kind == "missing-name":
+        target.write_text(text + f"\nfrom {rng.choice(modules)} import NotThere{step}\n")
+    elif kind == "missing-package":
+        target.write_text(f"import not_installed_{step}\n" + text)
+    elif kind == "syntax":
+        target.write_text(text + "\ndef broken(a=1, b):\n    pass\n")
+    elif kind == "restore":
+        original = originals.get(target)
+        if original is not None:
+            target.write_text(original)
+    elif kind == "new-router":
+        package = rng.choice([p.parent for p in files if p.name == "__init__.py"])
+        new = package / f"added_{step}.py"
+        new.write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n")
+        target.write_text(text + f"\nimport {'.'.join(new.relative_to(root).with_suffix('').parts)}\n")
+    elif kind == "delete":
+        if target.name != "__init__.py":
+            target.unlink()
+    elif kind == "touch":
+        os.utime(target)
+    elif kind == "def":  # a body edit: the lines below it move
+        target.write_text(f"def helper_{step}():\n    import not_installed_lazy\n\n\n" + text)
+    return f"{kind} {target.relative_to(root)}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES_DIR, FIXTURES_DIR, copy_fixture
+from helpers import EXAMPLES_DIR, FIXTURES_DIR, copy_fixture, random_edit
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="Unix sockets only")
 
@@ -85,45 +85,6 @@ def test_usage_errors_come_back_as_they_are(daemon_env, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def _edits(root: Path, rng: random.Random, step: int):
-    """One random edit of the app under `root`; returns what it did (for the failure text)."""
-    files = sorted(p for p in root.rglob("*.py") if ".routerlint_cache" not in p.parts)
-    modules = [".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
-               for p in files]
-    target = rng.choice(files)
-    kind = rng.choice(["name", "import", "missing-name", "missing-package", "syntax",
-                       "restore", "new-router", "delete", "touch", "def"])
-    text = target.read_text()
-    if kind == "name":
-        target.write_text(text + f"\nEDIT_{step} = {step}\n")
-    elif kind == "import":
-        target.write_text(f"import {rng.choice(modules)}\n" + text)
-    elif kind == "missing-name":
-        target.write_text(text + f"\nfrom {rng.choice(modules)} import NotThere{step}\n")
-    elif kind == "missing-package":
-        target.write_text(f"import not_installed_{step}\n" + text)
-    elif kind == "syntax":
-        target.write_text(text + "\ndef broken(a=1, b):\n    pass\n")
-    elif kind == "restore":
-        original = ORIGINALS.get(target)
-        if original is not None:
-            target.write_text(original)
-    elif kind == "new-router":
-        package = rng.choice([p.parent for p in files if p.name == "__init__.py"])
-        new = package / f"added_{step}.py"
-        new.write_text("from fastapi import APIRouter\n\nrouter = APIRouter()\n")
-        target.write_text(text + f"\nimport {'.'.join(new.relative_to(root).with_suffix('').parts)}\n")
-    elif kind == "delete":
-        if target.name != "__init__.py":
-            target.unlink()
-    elif kind == "touch":
-        os.utime(target)
-    elif kind == "def":  # a body edit: the lines below it move
-        target.write_text(f"def helper_{step}():\n    import not_installed_lazy\n\n\n" + text)
-    return f"{kind} {target.relative_to(root)}"
-
-
-ORIGINALS: dict = {}
 
 
 @pytest.mark.parametrize("app,seed", [("examples/backend", 1), ("examples/backend", 2),
@@ -132,8 +93,7 @@ ORIGINALS: dict = {}
 def test_daemon_answers_as_a_fresh_process_after_every_edit(daemon_env, tmp_path, app, seed):
     base = {"examples": EXAMPLES_DIR, "fixtures": FIXTURES_DIR}[app.split("/")[0]]
     root = copy_fixture(base / app.split("/")[1], tmp_path)
-    ORIGINALS.clear()
-    ORIGINALS.update((p, p.read_text()) for p in root.rglob("*.py"))
+    originals = {p: p.read_text() for p in root.rglob("*.py")}
     extra = ["--env", "SEARCH_BACKEND=Local"] if "env_chosen" in app else []
     started = _routerlint(daemon_env, "daemon", "start", "--idle", "5")
     assert started.returncode == 0, started.stderr
@@ -146,7 +106,7 @@ def test_daemon_answers_as_a_fresh_process_after_every_edit(daemon_env, tmp_path
         fresh = _routerlint(daemon_env, "scan", "--format", "json", "--exit-zero",
                             "--no-cache", *extra, str(root))
         assert _report(served) == _report(fresh), f"after: {done}"
-        done.append(_edits(root, rng, step))
+        done.append(random_edit(root, rng, step, originals))
 
 
 def test_a_killed_daemon_leaves_scans_working(daemon_env, tmp_path):

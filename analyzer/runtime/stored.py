@@ -6,13 +6,31 @@ of the facts stored under its last hash (read back from the facts cache)."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
 
 from routerlint.facts.cache import Cache, digest
 from routerlint.facts.model import ModuleFacts, from_json
 from routerlint.project.discover import SourceFile
 
 Files = Dict[str, Tuple[int, int, str]]  # the scanner's stamps: path -> (size, mtime, sha256)
+T = TypeVar("T")
+
+
+def answers(cache: Cache, key: str, reuse: Callable[[dict], Optional[T]],
+            run: Callable[[], Tuple[T, dict]]) -> T:
+    """`reuse(entry)` of the entry stored under `key` when it holds (stored again when reuse
+    marked it "stale": a new content hash that reads the same), else the value of `run()`,
+    whose entry is stored."""
+    entry = load(cache, key)
+    if entry is not None:
+        found = reuse(entry)
+        if found is not None:
+            if entry.pop("stale", False):
+                store(cache, key, entry)
+            return found
+    value, entry = run()
+    store(cache, key, entry)
+    return value
 
 
 def stored_key(what: str, version: int, root: str) -> str:

@@ -21,7 +21,7 @@ from routerlint.facts.imports import Modules, imports_of
 from routerlint.facts.model import ModuleFacts
 from routerlint.project.discover import Project, SourceFile
 from routerlint.runtime.graph import build_graph, internally_loaded, locate_module
-from routerlint.runtime.stored import Files, load, reads_the_same, sha, store, stored_key
+from routerlint.runtime.stored import Files, answers, reads_the_same, sha, stored_key
 
 FORMAT = 2
 
@@ -32,28 +32,24 @@ def module_graph(cache: Optional[Cache], project: Project, modules: Modules,
     the same way; from the cache when the stored readings all hold."""
     if cache is None:
         return internally_loaded(build_graph(project, modules, scan))
-    key = _key(project)
-    entry = load(cache, key)
-    if entry is not None:
-        loaded = _reuse(entry, cache, project, modules, scan, files)
-        if loaded is not None:
-            if entry.pop("stale", False):
-                store(cache, key, entry)
-            return loaded
-    given = [(name, source.rel) for name, (source, _) in modules.items()]
-    lookups: Dict[str, Optional[str]] = {}
 
-    def locate(project: Project, prefix: str) -> Optional[SourceFile]:
-        found = locate_module(project, prefix)
-        lookups[prefix] = found.rel if found is not None else None
-        return found
+    def run() -> Tuple[FrozenSet[str], dict]:
+        given = [(name, source.rel) for name, (source, _) in modules.items()]
+        lookups: Dict[str, Optional[str]] = {}
 
-    loaded = internally_loaded(build_graph(project, modules, scan, locate))
-    store(cache, key, {"roots": _roots(project), "given": given, "lookups": lookups,
-                       "loaded": sorted(loaded),
-                       "contents": {name: sha(source, files)
-                                    for name, (source, _) in modules.items()}})
-    return loaded
+        def locate(project: Project, prefix: str) -> Optional[SourceFile]:
+            found = locate_module(project, prefix)
+            lookups[prefix] = found.rel if found is not None else None
+            return found
+
+        loaded = internally_loaded(build_graph(project, modules, scan, locate))
+        return loaded, {"roots": _roots(project), "given": given, "lookups": lookups,
+                        "loaded": sorted(loaded),
+                        "contents": {name: sha(source, files)
+                                     for name, (source, _) in modules.items()}}
+
+    return answers(cache, _key(project),
+                   lambda entry: _reuse(entry, cache, project, modules, scan, files), run)
 
 
 def preload(cache: Optional[Cache], project: Project) -> None:

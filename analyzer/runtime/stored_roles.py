@@ -21,7 +21,7 @@ from routerlint.facts.cache import Cache
 from routerlint.facts.imports import Modules
 from routerlint.facts.model import ModuleFacts
 from routerlint.runtime.fastapi_classes import Kinds, Shape, bindings
-from routerlint.runtime.stored import Files, load, reads_the_same, sha, store, stored_key
+from routerlint.runtime.stored import Files, answers, reads_the_same, sha, stored_key
 
 FORMAT = 1
 Role = Tuple[Optional[int], bool]
@@ -35,24 +35,20 @@ def stored_roles(cache: Cache, root: str, modules: Modules,
     cache when the stored readings all hold."""
     from routerlint.runtime.kept import _Asked
 
-    key = stored_key("module roles", FORMAT, root)
-    entry = load(cache, key)
-    if entry is not None:
-        found = _reuse(entry, cache, modules, library, files, judge)
-        if found is not None:
-            if entry.pop("stale", False):
-                store(cache, key, entry)
-            return found
-    asked = _Asked(library, {})
-    kinds = Kinds(modules, asked)
-    roles = {name: judge(name, facts, kinds) for name, (_, facts) in modules.items()}
-    kinds.library = library  # later questions (simulations) are not this pass's
-    store(cache, key, {
-        "given": [[name, source.is_package, sha(source, files)]
-                  for name, (source, _) in modules.items()],
-        "asked": asked.answers, "classes": {m: c for m, c in kinds.classes.items() if c},
-        "roles": {name: list(role) for name, role in roles.items() if role != (None, False)}})
-    return kinds, roles
+    def run() -> Tuple[Tuple[Kinds, Dict[str, Role]], dict]:
+        asked = _Asked(library, {})
+        kinds = Kinds(modules, asked)
+        roles = {name: judge(name, facts, kinds) for name, (_, facts) in modules.items()}
+        kinds.library = library  # later questions (simulations) are not this pass's
+        return (kinds, roles), {
+            "given": [[name, source.is_package, sha(source, files)]
+                      for name, (source, _) in modules.items()],
+            "asked": asked.answers, "classes": {m: c for m, c in kinds.classes.items() if c},
+            "roles": {name: list(role) for name, role in roles.items()
+                      if role != (None, False)}}
+
+    return answers(cache, stored_key("module roles", FORMAT, root),
+                   lambda entry: _reuse(entry, cache, modules, library, files, judge), run)
 
 
 def _reuse(entry: dict, cache: Cache, modules: Modules,
