@@ -197,6 +197,10 @@ def random_edit(root: Path, rng: random.Random, step: int, originals: dict,
             target.unlink()
     elif kind == "touch":
         os.utime(target)
+    elif kind == "router-class":  # a new router class and a router made from it
+        target.write_text(text + f"\n\nfrom fastapi import APIRouter as Base{step}\n\n\n"
+                          f"class Routed{step}(Base{step}):\n    pass\n\n\n"
+                          f"routed_{step} = Routed{step}()\n")
     elif kind == "def":  # a body edit: the lines below it move
         target.write_text(f"def helper_{step}():\n    import not_installed_lazy\n\n\n" + text)
     return f"{kind} {target.relative_to(root)}"
