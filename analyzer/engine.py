@@ -50,7 +50,8 @@ def analyze(options: Options) -> Report:
         if cached is not None:
             cached.seconds = time.perf_counter() - started
             return cached
-    report, scanner, installed = _analyze(options, project, env, target, started)
+    report, scanner, installed = _analyze(options, project, env, target, started,
+                                          reports.stamps if reports is not None else None)
     if reports is not None:
         files = dict(installed.read)
         files.update(scanner.files)
@@ -150,7 +151,7 @@ def _fingerprint(options: Options, project: Project, env: Environment,
 
 
 def _analyze(options: Options, project: Project, env: Environment, target: Tuple[int, int],
-             started: float) -> Tuple[Report, "Scanner", "Installed"]:
+             started: float, stamps=None) -> Tuple[Report, "Scanner", "Installed"]:
     """The phases of a run the report cache could not answer (phases.py: imported only
     then, so a cache hit never loads the scanner, the simulation or the rules). With the
     cache, a child importing LibCST is forked first, for the files found changed
@@ -163,7 +164,7 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     try:
         from routerlint.phases import run
 
-        return run(options, project, env, target, started, prefork)
+        return run(options, project, env, target, started, prefork, stamps)
     finally:
         if prefork is not None:
             prefork.close()

@@ -38,14 +38,17 @@ from routerlint.runtime.stored_graph import preload
 
 
 def run(options: Options, project: Project, env: Environment, target: Tuple[int, int],
-        started: float, prefork: Optional[Any] = None) -> Tuple[Report, Scanner, Installed]:
+        started: float, prefork: Optional[Any] = None,
+        stamps: Optional[Dict[str, Any]] = None) -> Tuple[Report, Scanner, Installed]:
     """discover → scan → roots → graph → simulate → diagnose → filter, for one run;
-    `prefork`: a child importing LibCST for the scan's misses (facts/prefork.py)."""
+    `prefork`: a child importing LibCST for the scan's misses (facts/prefork.py); `stamps`:
+    the files' stamps as the last report recorded them (report_cache.py)."""
     cache = Cache(project.root, target, options.max_file_bytes) if options.cache else None
     installed = Installed(cache)
     scanner = Scanner(target, cache, options.jobs, progress=options.progress,
                       large=options.max_file_bytes, judge=_syntax_judge(env, target, options))
     scanner.prefork = prefork
+    scanner.stamps = stamps or {}
     # Alembic revision files are no app modules: Alembic loads them, the app never does
     # (runtime/revision_loads.py judges them), so they are not scanned as modules.
     scripts = find_scripts(project)

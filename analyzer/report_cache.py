@@ -40,12 +40,16 @@ class ReportCache:
         self.path = self.base / f"report-{self.key[:32]}.json"
 
     def load(self) -> Optional[Report]:
-        """The cached report when every recorded input is unchanged, else None."""
+        """The cached report when every recorded input is unchanged, else None. Either way
+        `stamps` then holds the file stamps the entry recorded: a miss's scan reads only
+        the files whose size or mtime moved since (Scanner.stamps)."""
+        self.stamps: Files = {}
         try:
             with open(self.path, "rb") as handle:
                 data = json.loads(handle.read())
             if data["key"] != self.key:
                 return None
+            self.stamps = data["files"]
             for path, (size, mtime, sha) in data["files"].items():
                 if not same_file(path, size, mtime, sha):
                     return None

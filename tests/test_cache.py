@@ -64,6 +64,52 @@ def test_warm_run_parses_nothing_and_a_change_parses_one_file(app, parses):
     assert parses == [changed.name]
 
 
+def _checked_out_earlier(root: Path) -> None:
+    """Every file dated an hour back: stamps taken now are not racy (2 s rule)."""
+    import os
+    import time
+
+    then = time.time() - 3600
+    for path in root.rglob("*"):
+        os.utime(path, (then, then))
+
+
+def test_a_one_change_run_reads_only_the_changed_file(app, monkeypatch):
+    """The last report's stamps say which files still hold the content they had: those are
+    neither read nor hashed; their facts come from the cache by the stamp's hash."""
+    from routerlint.facts.pool import Scanner
+
+    _checked_out_earlier(app)
+    cold = _result(app)
+    read = []
+    real = Scanner._read
+
+    def reading(self, source):
+        read.append(source.path.name)
+        return real(self, source)
+
+    monkeypatch.setattr(Scanner, "_read", reading)
+    changed = app / "app" / "services" / "pricing.py"
+    changed.write_text(changed.read_text() + "\nEXTRA = 1\n")
+    cached = _result(app)
+    assert read == ["pricing.py"]
+    assert cached == _result(app, cache=False) and cached != cold
+
+
+def test_a_damaged_entry_of_a_file_known_by_its_stamp_is_rebuilt(app, parses):
+    _checked_out_earlier(app)
+    cold = _result(app)
+    entry, data, tail, function = _with_body(_entries(app))
+    function["b"] = [0, len(tail) + 10]  # points past the end of its entry
+    _write_entry(entry, data, tail)
+    changed = app / "app" / "services" / "pricing.py"
+    changed.write_text(changed.read_text() + "\nEXTRA = 1\n")
+    parses.clear()
+    cached = _result(app)
+    assert "pricing.py" in parses and len(parses) == 2  # the changed file and the damaged one
+    assert cached == _result(app, cache=False) and cached != cold
+
+
 def test_no_cache_neither_reads_nor_writes(app, parses):
     _result(app, cache=False)
     first = len(parses)

@@ -164,6 +164,10 @@ class Scanner:
         self.started_ns = time.time_ns()
         self.prefork: Optional[Any] = None  # a child importing LibCST already (prefork.py)
         self.stored: set = set()  # content hashes whose entries the pool's workers wrote
+        # Stamps of an earlier run (path -> (size, mtime_ns, sha256)): a file that still has
+        # that size and mtime, recorded when it was not racy, holds that content, so it is
+        # not read nor hashed when its facts are cached (git's rule; the daemon's too).
+        self.stamps: Dict[str, Any] = {}
 
     def _read(self, source: SourceFile):
         try:
@@ -191,17 +195,20 @@ class Scanner:
         cached: List[Tuple[str, bytes, bytes, str]] = []  # (hash, cache entry, source, path)
         work: Work = []
         memory = MEMORY
+        redo: List[int] = []  # known by their stamps, but their cache entry is damaged
         for index, source in enumerate(sources):
             if memory is not None:
                 known = memory.unchanged(str(source.path), self.target)
                 if known is not None:
                     self.files[str(source.path)], results[index] = known
                     continue
-            data = self._read(source)
-            if isinstance(data, ModuleFacts):
-                results[index] = data
-                continue
-            key = digest(data)
+            key, data, raw = self._by_stamp(str(source.path), slots)
+            if key is None:
+                data = self._read(source)
+                if isinstance(data, ModuleFacts):
+                    results[index] = data
+                    continue
+                key = digest(data)
             if memory is not None:
                 path = str(source.path)
                 memory.stamps[path] = self.files[path]
@@ -213,7 +220,8 @@ class Scanner:
                 slots[key].append(index)
                 continue
             slots[key] = [index]
-            raw = self.cache.read(key) if self.cache is not None else None
+            if raw is None and self.cache is not None:
+                raw = self.cache.read(key)
             if raw is not None:
                 cached.append((key, raw, data, str(source.path)))
             else:
@@ -232,7 +240,10 @@ class Scanner:
                 if memory is not None:
                     memory.facts[(self.target, key)] = results[slots[key][0]]
             except (KeyError, TypeError, ValueError, AttributeError):
-                late.append((key, data, path))
+                if data is None:  # never read: scanned again below, as files that are read
+                    redo.extend(slots[key])
+                else:
+                    late.append((key, data, path))
         if meanwhile is not None:
             meanwhile(results)
         parsed = collect()
@@ -255,7 +266,28 @@ class Scanner:
                                   else results[slots[key][0]])
             if memory is not None:
                 memory.facts[(self.target, key)] = results[slots[key][0]]
+        if redo:
+            stamps, self.stamps = self.stamps, {}
+            try:
+                for index, facts in zip(redo, self.scan_many([sources[i] for i in redo])):
+                    results[index] = facts
+            finally:
+                self.stamps = stamps
         return results  # type: ignore[return-value]
+
+    def _by_stamp(self, path: str, slots: Dict[str, List[int]]
+                  ) -> Tuple[Optional[str], None, Optional[bytes]]:
+        """(content hash, None, its cache entry or None when already in `slots`) for a file
+        whose stamp still holds and whose facts are cached; else (None, None, None)."""
+        stamp = self.stamps.get(path)
+        if stamp is None or self.cache is None or not stat_unchanged(path, stamp):
+            return None, None, None
+        key = stamp[2]
+        raw = None if key in slots else self.cache.read(key)
+        if raw is None and key not in slots:
+            return None, None, None
+        self.files[path] = tuple(stamp)  # type: ignore[assignment]
+        return key, None, raw
 
     def _workers(self, work: Work) -> int:
         if self.jobs is not None:
