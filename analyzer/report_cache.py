@@ -49,7 +49,8 @@ class ReportCache:
                 data = json.loads(handle.read())
             if data["key"] != self.key:
                 return None
-            self.stamps = data["files"]
+            self.stamps = {path: stamp for path, stamp in data["files"].items()
+                           if _is_stamp(stamp)}
             for path, (size, mtime, sha) in data["files"].items():
                 if not same_file(path, size, mtime, sha):
                     return None
@@ -79,3 +80,10 @@ class ReportCache:
                  "report": report_to_json(report)}, separators=(",", ":")))
         except OSError:
             pass  # read-only checkout, full disk: run uncached
+
+
+def _is_stamp(stamp: Any) -> bool:
+    """[size, mtime_ns, sha256 hex], as store() writes it (an entry may be damaged)."""
+    return (isinstance(stamp, list) and len(stamp) == 3 and type(stamp[0]) is int
+            and type(stamp[1]) is int and isinstance(stamp[2], str) and len(stamp[2]) == 64
+            and all(c in "0123456789abcdef" for c in stamp[2]))

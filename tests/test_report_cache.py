@@ -110,6 +110,19 @@ def test_a_corrupt_report_entry_is_survived(app, runs):
     assert runs == []
 
 
+def test_damaged_stamps_in_a_report_entry_are_not_trusted(app, runs):
+    """A miss reads unchanged files by the entry's stamps; damaged ones are ignored."""
+    cold = _result(app)
+    for entry in _reports(app):
+        data = json.loads(entry.read_text())
+        for number, path in enumerate(sorted(data["files"])):
+            data["files"][path] = [[1], "x", None, 7, [0, 0, "../../x"]][number % 5]
+        entry.write_text(json.dumps(data))
+    runs.clear()
+    assert _result(app) == cold
+    assert runs == [1]
+
+
 def _cli(root: Path, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-m", "routerlint", "scan", "--format", "json",
                            "--exit-zero", *args, str(root)], capture_output=True, text=True)
