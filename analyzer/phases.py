@@ -14,7 +14,7 @@ from routerlint import suppress
 from routerlint.diagnose import cause_of, key_of, root_causes
 from routerlint.errors import UsageError
 from routerlint.facts.cache import Cache
-from routerlint.facts.imports import Modules
+from routerlint.facts.imports import Modules, package_of
 from routerlint.facts.model import Call, ModuleFacts, body_may_contain, walk_events
 from routerlint.facts.pool import Scanner
 from routerlint.options import Options
@@ -213,8 +213,7 @@ def _derive_early(sources: List[SourceFile], found: List[Optional[ModuleFacts]])
     creates the app. The run needs them all; computed here, they cost no wall time."""
     for source, facts in zip(sources, found):
         if facts is not None:
-            bindings(facts, source.module if source.is_package
-                     else source.module.rpartition(".")[0])
+            bindings(facts, package_of(source.module, source.is_package))
             module_tops(facts)
             creates_app(facts)
 

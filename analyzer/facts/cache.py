@@ -71,6 +71,10 @@ class Cache:
     def _entry(self, key: str) -> Path:
         return self.facts_dir / key[:2] / f"{key[2:]}.json"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored for `key` (not read)."""
+        return self._entry(key).is_file()
+
     def read(self, key: str) -> Optional[bytes]:
         """The entry stored for content hash `key`, undecoded (the scanner decodes it while
         another process parses the misses), or None."""

@@ -13,10 +13,15 @@ from routerlint.project.discover import SourceFile
 Modules = Dict[str, Tuple[SourceFile, ModuleFacts]]
 
 
+def package_of(module: str, is_package: bool) -> str:
+    """The package a module's relative imports start from (`__package__`)."""
+    return module if is_package else module.rpartition(".")[0]
+
+
 def imports_of(source: SourceFile, facts: ModuleFacts) -> List[Tuple[str, int, str]]:
     """(absolute module name, line, how) for every import; `how` is "load", "guarded",
     "lazy" (inside a function) or "typing" (under `if TYPE_CHECKING:`)."""
-    package = source.module if source.is_package else source.module.rpartition(".")[0]
+    package = package_of(source.module, source.is_package)
     return derived(facts, ("imports", package), lambda: list(_imports(package, facts)))
 
 

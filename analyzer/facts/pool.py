@@ -202,7 +202,8 @@ class Scanner:
                 if known is not None:
                     self.files[str(source.path)], results[index] = known
                     continue
-            key, data, raw = self._by_stamp(str(source.path), slots)
+            data = None
+            key, raw = self._by_stamp(str(source.path), slots)
             if key is None:
                 data = self._read(source)
                 if isinstance(data, ModuleFacts):
@@ -276,18 +277,19 @@ class Scanner:
         return results  # type: ignore[return-value]
 
     def _by_stamp(self, path: str, slots: Dict[str, List[int]]
-                  ) -> Tuple[Optional[str], None, Optional[bytes]]:
-        """(content hash, None, its cache entry or None when already in `slots`) for a file
-        whose stamp still holds and whose facts are cached; else (None, None, None)."""
+                  ) -> Tuple[Optional[str], Optional[bytes]]:
+        """(content hash, its cache entry, or None when already in `slots`) for a file whose
+        stamp still holds and whose facts are cached, which is then not read; else
+        (None, None)."""
         stamp = self.stamps.get(path)
         if stamp is None or self.cache is None or not stat_unchanged(path, stamp):
-            return None, None, None
+            return None, None
         key = stamp[2]
         raw = None if key in slots else self.cache.read(key)
         if raw is None and key not in slots:
-            return None, None, None
+            return None, None
         self.files[path] = tuple(stamp)  # type: ignore[assignment]
-        return key, None, raw
+        return key, raw
 
     def _workers(self, work: Work) -> int:
         if self.jobs is not None:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from routerlint.facts.model import (Assign, ClassDef, FunctionDef, Import, ModuleFacts, Return,
                                     body_search, derived)
-from routerlint.facts.imports import Modules, absolute
+from routerlint.facts.imports import Modules, absolute, package_of
 
 ROUTER, APP = "router", "app"
 Shape = Tuple[Dict[str, str], Dict[str, List[str]]]  # (bindings, class -> bases)
@@ -40,7 +40,7 @@ class Kinds:
         self.targets: Dict[str, Dict[str, str]] = {}
         self.classes: Dict[str, Dict[str, str]] = {}  # module -> {class name: kind}
         for name, (source, facts) in modules.items():
-            package = name if source.is_package else name.rpartition(".")[0]
+            package = package_of(name, source.is_package)
             self.targets[name] = bindings(facts, package)
             self.classes[name] = {}
         for _ in range(_ROUNDS):

@@ -16,7 +16,7 @@ import os
 import re
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-from routerlint.facts.imports import absolute, resolve
+from routerlint.facts.imports import absolute, package_of, resolve
 from routerlint.facts.model import Assign, Bind, ClassDef, DynamicImport, FunctionDef, Import
 
 _TRICKS = re.compile(
@@ -108,8 +108,7 @@ class Installed:
                 tree = ast.parse(data or b"")
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return ({}, {}), deps
-            package = module if is_package else module.rpartition(".")[0]
-            return _shape(tree.body, package), deps
+            return _shape(tree.body, package_of(module, is_package)), deps
 
         shape, deps = self._remembered(path, f"|classes|{module}", compute,
                                        encode=lambda r: list(r),
@@ -172,7 +171,7 @@ def _read(path, module, is_package, locate, target, seen, deps, star_names):
     if facts.syntax is not None or facts.has_getattr:
         return None, None, True
     names: Set[str] = {m.decode() for m in _WALRUS.findall(data)}
-    package = module if is_package else module.rpartition(".")[0]
+    package = package_of(module, is_package)
     unknown = False
 
     def walk(events) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
-from routerlint.facts.imports import Modules, imports_of
+from routerlint.facts.imports import Modules, imports_of, package_of
 from routerlint.facts.model import Assign, ClassDef, FunctionDef, ModuleFacts, Return, derived
 from routerlint.project.discover import Project, SourceFile
 from routerlint.runtime.apps import creates_app, router_modules, top_assign
@@ -124,7 +124,7 @@ def module_roles(memory, root: str, modules: Modules, library: Library, cache=No
     key = ("roles", root)
     kept: Optional[_KeptRoles] = memory.recall(key)
     same = kept is not None and kept.same_inputs(modules, library)
-    asked = _Asked(library, kept.asked if same else {})  # type: ignore[union-attr]
+    asked = Asked(library, kept.asked if same else {})  # type: ignore[union-attr]
     if same:
         kinds = Kinds.found(modules, asked, kept.kinds.targets, kept.kinds.classes)
         roles = {name: role for name, facts, role in kept.roles
@@ -155,7 +155,7 @@ def _role(name: str, facts: ModuleFacts, kinds: Kinds) -> Tuple[Optional[int], b
     return (min(lines) if lines else None), creates_app(facts, kinds, name)
 
 
-class _Asked:
+class Asked:
     """The library, asked on Kinds' behalf; each distinct question and answer remembered."""
 
     def __init__(self, library: Library, answers: Dict[str, Optional[Shape]]) -> None:
@@ -183,7 +183,7 @@ class _KeptRoles:
                 modules.items(), self.readings):
             if name != was or source.is_package != package_was:
                 return False
-            package = _package(name, package_was)
+            package = package_of(name, package_was)
             if facts is not facts_was and (kinds_reading(facts, package)
                                            != kinds_reading(facts_was, package)):
                 return False
@@ -192,10 +192,6 @@ class _KeptRoles:
 
 def _readings(modules: Modules) -> List[Tuple[str, bool, ModuleFacts]]:
     return [(name, source.is_package, facts) for name, (source, facts) in modules.items()]
-
-
-def _package(name: str, is_package: bool) -> str:
-    return name if is_package else name.rpartition(".")[0]
 
 
 def kinds_reading(facts: ModuleFacts, package: str) -> Any:

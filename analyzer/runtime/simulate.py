@@ -17,6 +17,7 @@ from routerlint.facts.model import (
     Assign, Bind, Call, ClassDef, DynamicImport, FunctionDef, If, Import, Loop, ModuleFacts,
     ALWAYS_BOUND, TableCall, Try, body_may_contain, walk_events,
 )
+from routerlint.facts.imports import package_of
 from routerlint.facts.envtree import (
     Undecided, describe, evaluate, parse_setting, variables,
 )
@@ -264,7 +265,7 @@ class Simulation:
     def absolute(self, module: Module, event: Import) -> str:
         if not event.level:
             return event.module
-        package = module.name if module.is_package else module.name.rpartition(".")[0]
+        package = package_of(module.name, module.is_package)
         parts = package.split(".") if package else []
         if event.level - 1 > len(parts) - 1 or not parts:
             raise Raised(Failure(MISSING_MODULE.code, "ImportError", "", 0, 0,

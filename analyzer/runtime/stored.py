@@ -26,10 +26,10 @@ def answers(cache: Cache, key: str, reuse: Callable[[dict], Optional[T]],
         found = reuse(entry)
         if found is not None:
             if entry.pop("stale", False):
-                store(cache, key, entry)
+                cache.put(key, entry)
             return found
     value, entry = run()
-    store(cache, key, entry)
+    cache.put(key, entry)
     return value
 
 
@@ -43,10 +43,6 @@ def load(cache: Cache, key: str) -> Optional[dict]:
     raw = cache.read(key)
     stored = cache.decode(key, raw) if raw is not None else None
     return stored if isinstance(stored, dict) else None
-
-
-def store(cache: Cache, key: str, entry: dict) -> None:
-    cache.put(key, entry)
 
 
 def sha(source: SourceFile, files: Files) -> Optional[str]:

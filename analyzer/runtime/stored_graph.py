@@ -55,7 +55,7 @@ def module_graph(cache: Optional[Cache], project: Project, modules: Modules,
 def preload(cache: Optional[Cache], project: Project) -> None:
     """Import NetworkX now (while other processes parse the files that changed) unless an
     entry is stored for this project: then it is likely not needed at all."""
-    if cache is None or cache.read(_key(project)) is None:
+    if cache is None or not cache.has(_key(project)):
         import networkx  # noqa: F401
 
 

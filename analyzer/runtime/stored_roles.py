@@ -18,7 +18,7 @@ import json
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from routerlint.facts.cache import Cache
-from routerlint.facts.imports import Modules
+from routerlint.facts.imports import Modules, package_of
 from routerlint.facts.model import ModuleFacts
 from routerlint.runtime.fastapi_classes import Kinds, Shape, bindings
 from routerlint.runtime.stored import Files, answers, reads_the_same, sha, stored_key
@@ -33,10 +33,10 @@ def stored_roles(cache: Cache, root: str, modules: Modules,
                  judge: Judge) -> Tuple[Kinds, Dict[str, Role]]:
     """(Kinds(modules, library), {name: judge(name, facts, kinds)}) for the modules; from the
     cache when the stored readings all hold."""
-    from routerlint.runtime.kept import _Asked
+    from routerlint.runtime.kept import Asked
 
     def run() -> Tuple[Tuple[Kinds, Dict[str, Role]], dict]:
-        asked = _Asked(library, {})
+        asked = Asked(library, {})
         kinds = Kinds(modules, asked)
         roles = {name: judge(name, facts, kinds) for name, (_, facts) in modules.items()}
         kinds.library = library  # later questions (simulations) are not this pass's
@@ -64,7 +64,7 @@ def _reuse(entry: dict, cache: Cache, modules: Modules,
         for (name, (source, facts)), was in zip(modules.items(), given):
             if name != was[0] or source.is_package != was[1]:
                 return None
-            scope = _package(name, source.is_package)
+            scope = package_of(name, source.is_package)
             now = sha(source, files)
             if not reads_the_same(cache, was[2], now, facts,
                                   lambda f: kinds_reading(f, scope)):
@@ -79,7 +79,7 @@ def _reuse(entry: dict, cache: Cache, modules: Modules,
         roles.update((name, (role[0], bool(role[1]))) for name, role in entry["roles"].items())
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None  # a foreign or damaged entry: build
-    targets = {name: bindings(facts, _package(name, source.is_package))
+    targets = {name: bindings(facts, package_of(name, source.is_package))
                for name, (source, facts) in modules.items()}
     kinds = Kinds.found(modules, library, targets, classes)
     for name in changed:
@@ -87,10 +87,6 @@ def _reuse(entry: dict, cache: Cache, modules: Modules,
         entry["roles"][name] = list(roles[name])
         entry["stale"] = True
     return kinds, roles
-
-
-def _package(name: str, is_package: bool) -> str:
-    return name if is_package else name.rpartition(".")[0]
 
 
 def _as_stored(shape: Optional[Shape]) -> Any:
