@@ -10,6 +10,10 @@ def run() -> None:
 
     answer = forward(sys.argv[1:])
     if answer is None:
+        if "scan" in sys.argv[1:]:
+            from routerlint.facts.prefork import early
+
+            early()  # LibCST's import starts beside click's (facts/prefork.py)
         from routerlint.cli import main
 
         main()

@@ -48,6 +48,9 @@ def analyze(options: Options) -> Report:
         reports = ReportCache(project.root, _fingerprint(options, project, env, target))
         cached = reports.load()
         if cached is not None:
+            from routerlint.facts.prefork import claim
+
+            claim(False)
             cached.seconds = time.perf_counter() - started
             return cached
     report, scanner, installed = _analyze(options, project, env, target, started,
@@ -157,10 +160,9 @@ def _analyze(options: Options, project: Project, env: Environment, target: Tuple
     cache, a child importing LibCST is forked first, for the files found changed
     (facts/prefork.py); the daemon has its own memory instead."""
     from routerlint.facts import pool
-    from routerlint.facts.prefork import Prefork
+    from routerlint.facts.prefork import claim
 
-    prefork = Prefork.start() if options.cache and options.jobs is None \
-        and pool.MEMORY is None else None
+    prefork = claim(options.cache and options.jobs is None and pool.MEMORY is None)
     try:
         from routerlint.phases import run
 

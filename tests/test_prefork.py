@@ -75,3 +75,50 @@ from routerlint.facts.prefork import Prefork
 print(Prefork.start())
 """)
     assert out.strip() == "None"
+
+
+@pytest.mark.parametrize("runs, flags", [(1, []), (2, []), (1, ["--no-cache"])],
+                         ids=["miss", "report-cache-hit", "no-cache"])
+def test_a_scan_forks_its_child_before_click_and_leaves_none_behind(tmp_path, runs, flags):
+    """`routerlint scan` forks the child first (LibCST's import beside click's); whether a
+    changed file used it, a report-cache hit did not need it, or --no-cache wants none."""
+    app = tmp_path / "app"
+    (app / "routers").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "routers" / "__init__.py").write_text("")
+    (app / "routers" / "items.py").write_text(SOURCE.decode())
+    (app / "main.py").write_text("from fastapi import FastAPI\nfrom app.routers import items\n"
+                                 "app = FastAPI()\napp.include_router(items.router)\n")
+    argv = ["routerlint", "scan", "--exit-zero", "--no-daemon", "--python", sys.executable,
+            *flags, str(tmp_path)]
+    code = f"""
+import os, sys
+from routerlint.facts import prefork
+forked = []
+start = prefork.Prefork.start
+def recording():
+    child = start()
+    forked.append((child.pid if child else None, "click" in sys.modules))
+    return child
+prefork.Prefork.start = staticmethod(recording)
+from routerlint.__main__ import run
+sys.argv = {argv!r}
+try:
+    run()
+except SystemExit:
+    pass
+for pid, click_imported in forked:
+    try:
+        os.kill(pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    print("FORKED", pid is not None, click_imported, alive, file=sys.stderr)
+"""
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert "Routers: 1 found, 1 load" in done.stdout
+    forked = [line.split()[1:] for line in done.stderr.splitlines() if line.startswith("FORKED")]
+    assert forked == [["True", "False", "False"]]

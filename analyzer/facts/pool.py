@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 import time
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -29,6 +28,7 @@ from routerlint.facts.cache import Cache, digest
 from routerlint.project.discover import SourceFile
 from routerlint.facts.model import ModuleFacts, SyntaxIssue, from_json, to_json
 from routerlint.facts.syntax import same_verdict
+from routerlint.facts.forking import can_fork, die_with_parent, fork_child, fork_helps
 from routerlint.facts.stamps import stamp_file, stat_unchanged
 
 # Below this much source (~0.35 s of parsing on one core), one process parses it: a pool first
@@ -122,26 +122,6 @@ def rare_gc():
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _single_threaded() -> bool:
-    """A bare fork copies one thread; a lock another thread held (the import lock, a stream's)
-    would stay held in the child forever. Only fork a lone thread (the CLI always is one)."""
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
-
-
-def fork_helps() -> bool:
-    """Whether a child forked to import LibCST and parse would run beside this process: a
-    second core, fork, LibCST not imported here yet (else parse here), a lone thread."""
-    return ((os.cpu_count() or 1) > 1 and "libcst" not in sys.modules and _can_fork()
-            and _single_threaded())
 
 
 class Scanner:
@@ -355,7 +335,7 @@ class Scanner:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        method = "fork" if _can_fork() else "spawn"
+        method = "fork" if can_fork() else "spawn"
         if method == "fork" and workers > 1:
             import routerlint.facts.scanner  # noqa: F401  (libcst, inherited by every worker)
         chunks = _chunks(work, workers)
@@ -386,23 +366,6 @@ class Scanner:
         return collect
 
 
-def fork_child(body: Callable[[], None]) -> int:
-    """Fork; the child runs `body()`, dies with this process (die_with_parent) and exits
-    without ever returning here (status 0 when `body` returned, 1 when it raised). Returns
-    the child's pid."""
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            die_with_parent(parent)
-            body()
-            status = 0
-        finally:
-            os._exit(status)
-    return pid
-
-
 def child_results(pid: int, read_end: int, count: int,
                   fallback: Callable[[], List[Any]]) -> List[Any]:
     """The `count` JSON-ready facts a forked child wrote to `read_end` before exiting
@@ -420,26 +383,6 @@ def child_results(pid: int, read_end: int, count: int,
     except ValueError:
         pass
     return fallback()
-
-
-def die_with_parent(parent: Optional[int] = None) -> None:
-    """In a parse worker: be killed when routerlint's process dies (a CI timeout, Ctrl-C, a
-    killed pre-commit), so no orphan keeps the caller's output pipe open. Linux only
-    (prctl PR_SET_PDEATHSIG); elsewhere a pool's workers already exit when their queue closes."""
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-        if parent is not None and os.getppid() != parent:  # it died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
 
 
 def _chunks(work: Work, workers: int) -> List[List[Tuple[str, bytes, str]]]:

@@ -1,13 +1,12 @@
-"""A parse child forked as soon as a run knows it must analyse, that imports LibCST at once.
+"""A parse child forked before a scan imports anything else, that imports LibCST at once.
 
-In a one-change run, LibCST's import (~0.3 s: its node classes) was most of the critical
-path: the child that parses the changed file was forked only after every file had been read
-and hashed, then imported LibCST while the parent decoded the cached facts and waited. A child
-forked when the report cache misses imports LibCST while the parent imports the phases, reads,
-hashes and decodes; it then parses what the first scan finds missing from the cache. When
-that scan needs no child (nothing missing) or a pool (many misses), it is killed at once, so
-it never competes with the pool's workers. Linux and macOS (fork) only; a plain fork
-elsewhere is not attempted.
+In a one-change run, LibCST's import (~0.3 s: its node classes) is most of the critical
+path. `routerlint scan`, when no daemon answers it, forks this child first of all (`early`,
+from __main__, before click and the engine are imported): it imports LibCST while the parent
+imports the rest, reads, hashes and decodes, then parses what the first scan finds missing
+from the cache. A report-cache hit, options that want no child (`--no-cache`, `--jobs`), a
+scan with nothing missing or with many misses (a pool's work) kill it unused, so it never
+competes with the pool's workers. Linux and macOS (fork) only; elsewhere none is forked.
 """
 
 from __future__ import annotations
@@ -19,6 +18,26 @@ import signal
 from typing import Any, Callable, List, Optional, Tuple
 
 _PIPE_BYTES = 1 << 20  # asked for (Linux); the work is sent only when it fits in one write
+_early: Optional["Prefork"] = None  # forked by `early()`, not yet claimed
+
+
+def early() -> None:
+    """Fork the child now, before anything else is imported; `claim()` takes it later."""
+    global _early
+    if _early is None:
+        _early = Prefork.start()
+
+
+def claim(wanted: bool) -> Optional["Prefork"]:
+    """The child forked early, else a new one, when `wanted`; otherwise none (and the early
+    one, if any, is killed)."""
+    global _early
+    child, _early = _early, None
+    if not wanted:
+        if child is not None:
+            child.close()
+        return None
+    return child or Prefork.start()
 
 
 class Prefork:
@@ -33,7 +52,7 @@ class Prefork:
     def start(cls) -> Optional["Prefork"]:
         """A child importing LibCST, or None where one would not help or is not safe: one
         core, no fork, LibCST already imported, another thread alive (see pool.py)."""
-        from routerlint.facts.pool import fork_child, fork_helps
+        from routerlint.facts.forking import fork_child, fork_helps
 
         if not fork_helps():
             return None
