@@ -93,11 +93,16 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
     roles = module_roles(memory, str(project.root), modules, finder.library_shape, cache,
                          scanner.files)
     kinds, routers = roles.kinds, roles.routers
-    entry = entry_module(app_option, modules, loaded, kinds, roles.creates)
+    entry, made_by = entry_module(app_option, modules, loaded, kinds, roles.creates,
+                                   routers)
     if entry is not None and entry not in modules:
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
+    if made_by is not None:  # started as `uvicorn --factory entry:made_by` would
+        app_option, factory = f"{entry}:{made_by}", True
     if options.verbose and entry is not None:
         why = ("--app / settings" if options.app else
+               f"its {made_by}() creates the app and it includes routers; no module creating "
+               "one at import time does" if made_by else
                f"named by {declared[0].declared_in}" if declared and app_option else
                "the module that creates the app and that nothing imports")
         print(f"routerlint: app module {entry} ({why})", file=sys.stderr)
