@@ -38,15 +38,19 @@ def serve(path: str, idle_seconds: float) -> None:
     pool.MEMORY = pool.Memory()
     stamp = channel.code_stamp()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill`: still remove the socket
+    # Bound and listening under another name, then renamed into place: a client that finds
+    # the path bound but not yet listening takes it for a dead daemon's and unlinks it.
+    ready = path + ".t"
     try:
-        os.unlink(path)
+        os.unlink(ready)
     except FileNotFoundError:
         pass
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    os.chmod(path, 0o600)
-    ours = os.stat(path).st_ino
+    listener.bind(ready)
+    os.chmod(ready, 0o600)
     listener.listen(16)
+    os.replace(ready, path)  # (the lock says no live daemon uses `path`)
+    ours = os.stat(path).st_ino
     collect = False  # a scan's garbage waits for a quiet second (a burst of scans first)
     try:
         while True:
