@@ -49,6 +49,7 @@ class Assign:
     # registries: [{"module": "app.routers.users", "attr": "router"}, ...]).
     records: Optional[List[Any]] = None
     reads: List[Tuple[str, int]] = field(default_factory=list)  # dotted attribute reads, line
+    text: StrExpr = None  # a string value (scanner.str_expr): `name = f"{__name__}.{sub}"`
 
 
 @dataclass

@@ -254,6 +254,10 @@ def str_expr(node: Optional[cst.CSTNode]):
     return None
 
 
+_STRING_VALUES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+                  cst.BinaryOperation)
+
+
 def _parts(expr) -> list:
     return list(expr[1]) if expr[0] == "fmt" else [expr[1] if expr[0] == "lit" else expr]
 
@@ -734,6 +738,9 @@ class _Walker:
         if type(value) is cst.Call and self.call(value, line, col, out, binds=names):
             return
         event = Assign(line, col, names, ref=dotted(value), strings=_strings(value))
+        if type(value) in _STRING_VALUES:  # a module name built before import_module(name)
+            text = str_expr(value)
+            event.text = text if text is not None and text[0] in ("lit", "fmt") else None
         if event.strings is None and type(value) in (cst.List, cst.Tuple):
             event.records = _records(value)
         if type(value) is cst.Call:

@@ -396,13 +396,19 @@ class Simulation:
             value = Strings(event.strings)
         elif event.records is not None:
             value = Records(event.records)
+        elif event.text is not None:
+            text = self.evaluate(module, event.text)
+            value = UNKNOWN if text is None else Str(text)
         elif event.ref is not None:
             value = self.lookup(module, event.ref, strict=True)
         for read, line in event.reads:
             try:
                 self.lookup(module, read, strict=True)
             except Raised as raised:
-                raised.failure.path, raised.failure.line = module.path or "", line
+                if not raised.failure.path:  # raised by the read itself, not in a module
+                    raised.failure.path, raised.failure.line = module.path or "", line
+                else:  # an import the read ran (a module __getattr__): the line that read
+                    raised.hops.insert(0, (module.name, line))
                 raise
         for name in event.names:
             module.ns[name] = value
@@ -906,6 +912,11 @@ class Simulation:
                 target = self.sys_modules.get(value.name)
                 if target is None:
                     return UNKNOWN
+                if (attr not in target.ns and strict and not target.external
+                        and isinstance(target.ns.get("__getattr__"), Func)):
+                    # PEP 562: the read runs the module's __getattr__ (a package importing
+                    # its submodules on first access, as Prefect's server API does)
+                    self.call_local(target, "__getattr__", 0, given=[Str(attr)])
                 if attr not in target.ns and strict and not target.done and not target.open:
                     # A submodule is an attribute only once its own import has finished:
                     # one that exists but was not imported yet raises as any missing name.
