@@ -148,19 +148,22 @@ def _routers_named(entry, routers: Collection[str]) -> int:
     if not routers:
         return 0
     package = package_of(source.module, source.is_package)
-    named, starts = set(), []
+    named, exact, starts = set(), set(), []  # a router or its package; a router only
     for event in walk_events(facts.events, body_search(facts, '"k":"import"',
                                                         '"k":"dynamic_import"')):
         if isinstance(event, Import):
             base = absolute(package, event)
-            if base:
+            if base and event.names is None:
                 named.add(base)
-                named.update(f"{base}.{name}" for name, _ in event.names or ())
+            elif base:  # `from app.routers import items` names items, not users
+                exact.add(base)
+                named.update(f"{base}.{name}" for name, _ in event.names)
         elif isinstance(event, DynamicImport) and event.name:
             kind, value = event.name
             if kind == "lit":
                 named.add(value)
             elif kind == "fmt" and value and isinstance(value[0], str):
                 starts.append(value[0])
-    return sum(1 for router in routers if router in named or router.rpartition(".")[0] in named
+    return sum(1 for router in routers
+               if router in named or router in exact or router.rpartition(".")[0] in named
                or any(router.startswith(start) for start in starts if start))
