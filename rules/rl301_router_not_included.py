@@ -1,5 +1,6 @@
-from typing import List
+from typing import List, Set
 
+from routerlint.facts.imports import imports_of
 from routerlint.project.lines import line_end
 from routerlint.results import Diagnostic
 from routerlint.rules.base import Context, Rule
@@ -15,6 +16,7 @@ def check(context: Context) -> List[Diagnostic]:
         return []  # an include we cannot follow, or none seen at all (an app factory that
         # start-up calls, not import: `uvicorn --factory`): we do not know what is included
     included = {router for sim in sims for router, _, _ in sim.includes}
+    included |= _imported_by_failed(context, sims)
     found = []
     for router, line in context.routers.items():
         if (router in included or not context.last[router][0].ok
@@ -28,6 +30,15 @@ def check(context: Context) -> List[Diagnostic]:
     return found
 
 
+def _imported_by_failed(context: Context, sims) -> Set[str]:
+    """Modules that a module which failed to run imports: an app deployed elsewhere (a
+    gateway, with packages the server's environment lacks) fails before its factory could
+    include them, so whether it would is unknown."""
+    failed = {outcome.module for sim in sims for outcome in sim.attempts if not outcome.ok}
+    return {target for name in failed if name in context.modules
+            for target, _, _ in imports_of(*context.modules[name])}
+
+
 RULE = Rule(
     code="RL301",
     name="router-not-included",
@@ -37,7 +48,9 @@ RULE = Rule(
 A router module loads fine, but neither the app nor another router ever calls
 `include_router(...)` with it, so its routes are never registered. Reported only when the
 app's entry point is known and every `include_router` call in the load path names its
-router statically (a loop over unknown routers makes the rule stay silent).
+router statically (a loop over unknown routers makes the rule stay silent), and no module
+that imports the router failed to run (a second app, deployed with packages this
+environment lacks, may include it once it runs).
 
 Bad:
     # main.py
@@ -62,6 +75,13 @@ VALID = [{
     "app/__init__.py": "", "app/main.py": _MAIN + "app.include_router(reports.router)\n",
     "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
     "app/routers/reports.py": _ROUTER,
+}, {  # a second app that fails here (a package of its own environment) imports reports
+    "app/__init__.py": "", "app/main.py": _MAIN,
+    "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/routers/reports.py": _ROUTER,
+    "app/admin.py": ("import admin_only_package\nfrom fastapi import FastAPI\n\n"
+                     "from app.routers import reports\n\nadmin = FastAPI()\n"
+                     "admin.include_router(reports.router)\n"),
 }]
 INVALID = [{  # reports.router is never included
     "app/__init__.py": "", "app/main.py": _MAIN,
