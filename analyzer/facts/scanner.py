@@ -785,7 +785,7 @@ class _Walker:
                     package = str_expr(arg.value)
             out.append(DynamicImport(line, col, str_expr(node.args[0].value), package, binds))
             return True
-        self.nested_imports(node, line, col, out)
+        self.nested_calls(node, line, col, out)
         if binds:
             return False
         if func is None:
@@ -798,10 +798,13 @@ class _Walker:
         out.append(Call(line, col, func, args))
         return True
 
-    def nested_imports(self, node: cst.Call, line: int, col: int, out: list) -> None:
-        """`importlib.import_module(...)` inside another call's arguments, as in the one-line
-        loader `app.include_router(importlib.import_module(name).router)` or
-        `getattr(import_module(path), attr)`: it runs before the outer call."""
+    def nested_calls(self, node: cst.Call, line: int, col: int, out: list) -> None:
+        """Calls in another call's arguments that run before it and matter: an
+        `importlib.import_module(...)`, as in the one-line loader
+        `app.include_router(importlib.import_module(name).router)` or
+        `getattr(import_module(path), attr)`, and any call handed to `include_router` or
+        `mount` (`app.mount("/api", create_api_app())`: a factory importing routers)."""
+        assembles = _last(dotted(node.func) or "") in ("include_router", "mount")
         for arg in node.args:
             value = arg.value
             while type(value) is cst.Attribute:
@@ -811,7 +814,9 @@ class _Walker:
                 if inner in ("importlib.import_module", "import_module", "__import__"):
                     self.call(value, line, col, out, binds=[])
                 elif inner == "getattr" and value.args:
-                    self.nested_imports(value, line, col, out)
+                    self.nested_calls(value, line, col, out)
+                elif assembles and inner is not None:
+                    self.call(value, line, col, out, binds=[])
 
     def table_call(self, node: cst.Call, line: int, col: int) -> TableCall:
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
