@@ -16,12 +16,15 @@ def check(context: Context) -> List[Diagnostic]:
         return []  # an include we cannot follow, or none seen at all (an app factory that
         # start-up calls, not import: `uvicorn --factory`): we do not know what is included
     included = {router for sim in sims for router, _, _ in sim.includes}
-    included |= _imported_by_failed(context, sims)
-    found = []
+    found, unsure = [], None
     for router, line in context.routers.items():
         if (router in included or not context.last[router][0].ok
                 or context.is_app_module(router)):
             continue  # a module that is an app itself may use a router otherwise (callbacks)
+        if unsure is None:
+            unsure = _imported_by_failed(context, sims)
+        if router in unsure:
+            continue
         rel = context.modules[router][0].rel
         found.append(RULE.diagnostic(
             rel, line, 1,

@@ -93,10 +93,12 @@ def entry_module(app: Optional[str], modules: Modules, loaded: Collection[str],
     return best, None
 
 
+_APP_NAMES = ("main", "app", "asgi")  # what an app module is usually called
+
+
 def _rank(name: str, loaded: Collection[str]):
     """Not imported by another module first, then named like an app module, then shallow."""
-    return (name in loaded, not name.rpartition(".")[2] in ("main", "app", "asgi"),
-            name.count("."), name)
+    return (name in loaded, not name.rpartition(".")[2] in _APP_NAMES, name.count("."), name)
 
 
 _SERVING = ("include_router", "mount")
@@ -109,7 +111,7 @@ def _serves_no_router(name: str, facts: ModuleFacts) -> bool:
     the app routers belong to. Any doubt (a subclass, a factory, `setup(app)`, `main.py`)
     keeps it the app."""
     made = top_assign(facts, "FastAPI")
-    if made is None or name.rpartition(".")[2] in ("main", "app", "asgi"):
+    if made is None or name.rpartition(".")[2] in _APP_NAMES:
         return False
     names = set(made.names)
     for event in walk_events(facts.events, body_search(facts, *_SERVING)):
