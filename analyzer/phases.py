@@ -26,7 +26,7 @@ from routerlint.results import Diagnostic, Report, RouterResult
 from routerlint.rules import RULES
 from routerlint.rules.base import Context
 from routerlint.rules.rl300_router_fails import failure as router_line
-from routerlint.runtime.apps import creates_app, entry_module
+from routerlint.runtime.apps import creates_app, entry_module, is_factory
 from routerlint.runtime.fastapi_classes import bindings
 from routerlint.runtime.finder import Finder
 from routerlint.runtime.installed import Installed
@@ -99,6 +99,10 @@ def run(options: Options, project: Project, env: Environment, target: Tuple[int,
         raise UsageError(f"--app {options.app}: no module '{entry}' in this project")
     if made_by is not None:  # started as `uvicorn --factory entry:made_by` would
         app_option, factory = f"{entry}:{made_by}", True
+    elif app_option and ":" in app_option and entry in modules and not factory:
+        # `--app app.factory:create_app` names a function: uvicorn calls such an attribute
+        # ("ASGI app factory detected"), even without --factory
+        factory = is_factory(modules[entry][1], app_option.partition(":")[2])
     if options.verbose and entry is not None:
         why = ("--app / settings" if options.app else
                f"its {made_by}() creates the app and it includes routers; no module creating "

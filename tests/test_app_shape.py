@@ -4,6 +4,7 @@ declared source roots (said with -v), and no `pip install` advice for names the 
 from __future__ import annotations
 
 import json
+import sys
 
 from test_cli import app, routerlint
 
@@ -88,3 +89,23 @@ def test_a_dockerfile_names_the_app_and_its_root(tmp_path):
     report = json.loads(done.stdout)
     assert report["app"]["module"] == "app.main", done.stderr
     assert "named by Dockerfile:3" in done.stderr
+
+
+def test_app_option_naming_a_factory_function_runs_it_as_uvicorn_does(tmp_path):
+    """`--app app.factory:create_app` names a function: uvicorn calls it ("ASGI app factory
+    detected") even without --factory, so start-up runs its lazy router imports; naming
+    the module alone imports it, and each router is then judged alone."""
+    from helpers import FIXTURES_DIR, copy_fixture
+
+    project = copy_fixture(FIXTURES_DIR / "app_uvicorn_factory", tmp_path)
+    (project / "Procfile").unlink()  # no server command: only --app says how it starts
+    outcomes = {}
+    for option in ("app.factory:create_app", "app.factory"):
+        done = routerlint("scan", "--app", option, "--format", "json", "--no-cache",
+                          "--python", sys.executable, cwd=project)
+        report = json.loads(done.stdout)
+        outcomes[option] = {r["module"]: (r["loads"], r["alone"]) for r in report["routers"]}
+    assert outcomes["app.factory:create_app"] == {"app.routers.items": (True, False),
+                                                  "app.routers.users": (False, False)}
+    assert outcomes["app.factory"] == {"app.routers.items": (True, True),
+                                       "app.routers.users": (False, True)}

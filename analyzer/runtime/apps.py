@@ -50,6 +50,13 @@ def top_assign(facts: ModuleFacts, callee: str) -> Optional[Assign]:
     return None
 
 
+def is_factory(facts: ModuleFacts, name: str) -> bool:
+    """Is `name` a top-level function uvicorn would call for the app: one taking no
+    positional parameters, or one that creates `FastAPI()` (a raw ASGI function takes three)."""
+    return any(isinstance(e, FunctionDef) and e.name == name
+               and (not e.params or _creates_inside(e.body)) for e in facts.events)
+
+
 def router_modules(modules: Modules, kinds: Kinds) -> Dict[str, int]:
     """Router module -> line of its first top-level router: `x = APIRouter(...)` under any
     spelling or alias, or an instance of a project subclass of it."""
