@@ -48,9 +48,23 @@ VALID = [{
     "app/auth.py": ("class AuthCtx:\n    pass\n\n\n"
                     "def current_user(ctx: 'AuthContext' = None) -> AuthCtx:\n"
                     "    return AuthCtx()\n"),
+}, {  # read later, when make() runs; and a name bound twice (None first) is bound by then
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("Token = None\n\n\ndef make():\n    class Ctx:\n        user: AuthCtx = None\n"
+                    "    return Ctx\n\n\nclass Holder:\n    token: Token = None\n\n\n"
+                    "class Token:\n    pass\n\n\nclass AuthCtx:\n    pass\n\n\n"
+                    "def current_user() -> AuthCtx:\n    return AuthCtx()\n"),
 }]
 INVALID = [{
     "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
     "app/auth.py": ("class AuthCtx:\n    pass\n\n\n"
                     "def current_user() -> AuthContext:\n    return AuthCtx()\n"),
+}, {  # a class annotated with one defined below it (written for Python 3.14's lazy ones)
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("class Holder:\n    ctx: AuthCtx = None\n\n\nclass AuthCtx:\n    pass\n\n\n"
+                    "def current_user() -> AuthCtx:\n    return AuthCtx()\n"),
+}, {  # a class body naming its own class, which is bound only once the body has run
+    "app/__init__.py": "", "app/routers/__init__.py": "", "app/routers/users.py": _ROUTER,
+    "app/auth.py": ("class AuthCtx:\n    parent: AuthCtx = None\n\n\n"
+                    "def current_user() -> AuthCtx:\n    return AuthCtx()\n"),
 }]

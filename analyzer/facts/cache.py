@@ -26,7 +26,7 @@ from routerlint.facts.model import ModuleBodies
 T = TypeVar("T")
 
 CACHE_DIR = ".routerlint_cache"
-FORMAT = 26  # bump when the JSON layout of facts, or what the scanner reads, changes
+FORMAT = 27  # bump when the JSON layout of facts, or what the scanner reads, changes
 
 
 def digest(data: bytes) -> str:

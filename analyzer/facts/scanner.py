@@ -473,6 +473,38 @@ def _bound_at_top(tree: ast.Module) -> frozenset:
     return frozenset(names)
 
 
+def _defined_once(tree: ast.Module) -> Dict[str, int]:
+    """Name -> last line of the top-level `class`/`def` statement that binds it, for the names
+    the file binds there and nowhere else, in no way (no other assignment, import, parameter,
+    `global`): until that statement ends, reading the name at import time is a NameError."""
+    counts: Dict[str, int] = {}
+    for node in ast.walk(tree):
+        for name in _binds(node):
+            counts[name] = counts.get(name, 0) + 1
+    return {stmt.name: stmt.end_lineno or stmt.lineno for stmt in tree.body
+            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and counts.get(stmt.name) == 1}
+
+
+def _binds(node: ast.AST) -> List[str]:
+    """The names one AST node binds, in any scope."""
+    kind = type(node)
+    if kind in (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
+        return [node.name]
+    if kind is ast.Name:
+        return [node.id] if type(node.ctx) is not ast.Load else []
+    if kind is ast.arg:
+        return [node.arg]
+    if kind is ast.alias:
+        return [(node.asname or node.name).split(".")[0]]
+    if kind in (ast.Global, ast.Nonlocal):
+        return list(node.names)
+    if kind is ast.ExceptHandler:
+        return [node.name] if node.name else []
+    name = getattr(node, "name", None) or getattr(node, "rest", None)  # match captures
+    return [name] if isinstance(name, str) else []
+
+
 def _bound_anywhere(tree: ast.Module) -> frozenset:
     """Every name the file binds, in any scope and any way (assignment, parameter, import,
     `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
@@ -614,6 +646,7 @@ class _Walker:
         self.tree = tree
         self._anywhere: Optional[frozenset] = None  # _bound_anywhere(tree), when first needed
         self._top: Optional[frozenset] = None  # _bound_at_top(tree), when first needed
+        self._once: Optional[Dict[str, int]] = None  # _defined_once(tree), when first needed
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
@@ -650,8 +683,8 @@ class _Walker:
         line, col = self.pos(node)
         if top and type(node) in (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr):
             twin = self.twins.get(id(node))
-            reads = self.unbound(_statement_reads(twin, not self.lazy_annotations)) \
-                if twin is not None else []
+            reads = self.unbound(_statement_reads(twin, not self.lazy_annotations),
+                                 forward=True) if twin is not None else []
             if reads:
                 out.append(Reads(line, reads))
         if type(node) is cst.Import:
@@ -840,7 +873,8 @@ class _Walker:
             event.columns = class_columns(own) if own is not None else None
             twin = own if top else None
             if twin is not None:
-                body = self.unbound(_class_body_reads(twin, not self.lazy_annotations))
+                body = self.unbound(_class_body_reads(twin, not self.lazy_annotations),
+                                    forward=True)
                 event.reads = sorted(self.def_reads(node) + body,
                                      key=lambda read: (read[1], read[2]))
                 if self.lazy_annotations:  # then SQLAlchemy evaluates them, not Python
@@ -965,19 +999,28 @@ class _Walker:
                     return op(tuple(self.target[:len(version)]), tuple(version))
         return None
 
-    def unbound(self, reads: List[List[Any]]) -> List[List[Any]]:
+    def unbound(self, reads: List[List[Any]], forward: bool = False) -> List[List[Any]]:
         """The reads of names this file binds nowhere (and no builtin): the only ones that
-        can be a NameError whatever code routerlint does not follow does."""
+        can be a NameError whatever code routerlint does not follow does. With `forward`
+        (reads a module-level statement makes as it runs), also those of a name bound once in
+        the file, by a top-level `class`/`def` that has not finished when the read runs
+        (`items: list[Item]` above `class Item`), marked [name, line, col, 1]."""
         found = [read for read in reads if read[0] not in ALWAYS_BOUND]
+        later: List[List[Any]] = []
         if found and self.tree is not None:  # the cheap answer first: most names are there
             if self._top is None:
                 self._top = _bound_at_top(self.tree)
+            if forward and any(read[0] in self._top for read in found):
+                if self._once is None:
+                    self._once = _defined_once(self.tree)
+                later = [read + [1] for read in found
+                         if read[1] <= self._once.get(read[0], 0)]
             found = [read for read in found if read[0] not in self._top]
         if found and self.tree is not None:
             if self._anywhere is None:
                 self._anywhere = _bound_anywhere(self.tree)
             found = [read for read in found if read[0] not in self._anywhere]
-        return found
+        return found + later
 
     def routes(self, node: cst.FunctionDef) -> List[List[Any]]:
         """The route decorators of a module-level function (FunctionDef.routes), with the

@@ -593,11 +593,14 @@ class Simulation:
         """NameError (RL205): a name a `def`/`class` statement reads as it runs (decorators,
         defaults, bases, annotations when evaluated) that the module binds nowhere — judged
         only where every name of the module is known, so a name bound later or by a branch
-        we run is never reported."""
+        we run is never reported — or one that only a top-level class/def binds, read before
+        that statement has finished (the scanner marks those reads: `list[Item]` above
+        `class Item`)."""
         if module.open or not event.reads:
             return
-        for name, line, col in event.reads:
-            if self.defined(module, name):
+        for name, line, col, *later in event.reads:
+            # `later`: bound only by a top-level class/def not finished yet (the scanner)
+            if name in module.ns if later else self.defined(module, name):
                 continue
             related = []
             if name in module.hidden:
