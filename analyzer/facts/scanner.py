@@ -482,8 +482,10 @@ def _defined_once(tree: ast.Module) -> Dict[str, int]:
         for name in _binds(node):
             counts[name] = counts.get(name, 0) + 1
     return {stmt.name: stmt.end_lineno or stmt.lineno for stmt in tree.body
-            if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-            and counts.get(stmt.name) == 1}
+            if isinstance(stmt, _DEFS) and counts.get(stmt.name) == 1}
+
+
+_DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _binds(node: ast.AST) -> List[str]:
@@ -647,6 +649,7 @@ class _Walker:
         self._anywhere: Optional[frozenset] = None  # _bound_anywhere(tree), when first needed
         self._top: Optional[frozenset] = None  # _bound_at_top(tree), when first needed
         self._once: Optional[Dict[str, int]] = None  # _defined_once(tree), when first needed
+        self._defs: Optional[Dict[str, int]] = None  # top-level class/def -> its last line
         self.target = target
         self.facts = facts
         self.paths: Dict[str, List[str]] = {}  # module-level names bound to a known path
@@ -1010,11 +1013,16 @@ class _Walker:
         if found and self.tree is not None:  # the cheap answer first: most names are there
             if self._top is None:
                 self._top = _bound_at_top(self.tree)
-            if forward and any(read[0] in self._top for read in found):
-                if self._once is None:
-                    self._once = _defined_once(self.tree)
-                later = [read + [1] for read in found
-                         if read[1] <= self._once.get(read[0], 0)]
+            if forward:
+                if self._defs is None:  # cheap: the top-level statements only
+                    self._defs = {stmt.name: stmt.end_lineno or stmt.lineno
+                                  for stmt in self.tree.body if isinstance(stmt, _DEFS)}
+                ahead = [read for read in found if read[1] <= self._defs.get(read[0], 0)]
+                if ahead:  # rare: only then is every binding of the file counted
+                    if self._once is None:
+                        self._once = _defined_once(self.tree)
+                    later = [read + [1] for read in ahead
+                             if read[1] <= self._once.get(read[0], 0)]
             found = [read for read in found if read[0] not in self._top]
         if found and self.tree is not None:
             if self._anywhere is None:
