@@ -11,7 +11,8 @@ import ast
 import operator
 import re
 import unicodedata
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections import Counter
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -477,60 +478,42 @@ def _defined_once(tree: ast.Module) -> Dict[str, int]:
     """Name -> last line of the top-level `class`/`def` statement that binds it, for the names
     the file binds there and nowhere else, in no way (no other assignment, import, parameter,
     `global`): until that statement ends, reading the name at import time is a NameError."""
-    counts: Dict[str, int] = {}
-    for node in ast.walk(tree):
-        for name in _binds(node):
-            counts[name] = counts.get(name, 0) + 1
+    counts = Counter(_bindings(tree))
     return {stmt.name: stmt.end_lineno or stmt.lineno for stmt in tree.body
-            if isinstance(stmt, _DEFS) and counts.get(stmt.name) == 1}
+            if isinstance(stmt, _DEFS) and counts[stmt.name] == 1}
 
 
 _DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _binds(node: ast.AST) -> List[str]:
-    """The names one AST node binds, in any scope."""
-    kind = type(node)
-    if kind in (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
-        return [node.name]
-    if kind is ast.Name:
-        return [node.id] if type(node.ctx) is not ast.Load else []
-    if kind is ast.arg:
-        return [node.arg]
-    if kind is ast.alias:
-        return [(node.asname or node.name).split(".")[0]]
-    if kind in (ast.Global, ast.Nonlocal):
-        return list(node.names)
-    if kind is ast.ExceptHandler:
-        return [node.name] if node.name else []
-    name = getattr(node, "name", None) or getattr(node, "rest", None)  # match captures
-    return [name] if isinstance(name, str) else []
-
-
 def _bound_anywhere(tree: ast.Module) -> frozenset:
-    """Every name the file binds, in any scope and any way (assignment, parameter, import,
-    `def`/`class`, `except ... as`, `global`, match capture, walrus): a name bound nowhere
-    cannot have been defined by code routerlint does not follow."""
-    names = set()
+    """Every name the file binds, in any scope and any way: a name bound nowhere cannot
+    have been defined by code routerlint does not follow."""
+    return frozenset(_bindings(tree))
+
+
+def _bindings(tree: ast.Module) -> Iterator[str]:
+    """Each binding of a name in the file, in any scope and any way (assignment, parameter,
+    import, `def`/`class`, `except ... as`, `global`, match capture, walrus), once per place."""
     for node in ast.walk(tree):
         kind = type(node)
         if kind is ast.Name:
             if not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            names.add(node.name)
+                yield node.id
+        elif kind in _DEFS:
+            yield node.name
         elif kind is ast.arg:
-            names.add(node.arg)
+            yield node.arg
         elif kind in (ast.Import, ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            for alias in node.names:
+                yield (alias.asname or alias.name).split(".")[0]
         elif kind in (ast.Global, ast.Nonlocal):
-            names.update(node.names)
+            yield from node.names
         elif kind is ast.ExceptHandler or kind.__name__ in ("MatchAs", "MatchStar"):
             if getattr(node, "name", None):
-                names.add(node.name)
+                yield node.name
         elif kind.__name__ == "MatchMapping" and node.rest:
-            names.add(node.rest)
-    return frozenset(names)
+            yield node.rest
 
 
 # Class-level values that are never a primary-key column (or no column at all).
