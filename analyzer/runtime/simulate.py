@@ -282,10 +282,7 @@ class Simulation:
                 f"cannot import name '{name}' from '{source.name}': its installed migration "
                 f"table says {source.removed[name]}",
                 symbol=f"{source.name}.{name}"))
-        if name not in source.ns and not source.external:
-            hook = source.ns.get("__getattr__")
-            if isinstance(hook, Func):  # PEP 562: it runs for this name
-                self.call_local(source, "__getattr__", 0, given=[Str(name)])
+        self.module_getattr(source, name)
         value = self.attribute(source, name)
         if value is not None:
             return value
@@ -312,6 +309,13 @@ class Simulation:
                             "environment with --env NAME=VALUE)"))
         raise Raised(Failure(code, "ImportError", "", 0, 0, message, related=related,
                              symbol=f"{source.name}.{name}"))
+
+    def module_getattr(self, module: Module, name: str) -> None:
+        """PEP 562: a name a project module does not bind, imported from it or read from it,
+        runs its module-level `__getattr__` when it has one."""
+        if (name not in module.ns and not module.external
+                and isinstance(module.ns.get("__getattr__"), Func)):
+            self.call_local(module, "__getattr__", 0, given=[Str(name)])
 
     @staticmethod
     def attribute(source: Module, name: str) -> Optional[Value]:
@@ -915,11 +919,8 @@ class Simulation:
                 target = self.sys_modules.get(value.name)
                 if target is None:
                     return UNKNOWN
-                if (attr not in target.ns and strict and not target.external
-                        and isinstance(target.ns.get("__getattr__"), Func)):
-                    # PEP 562: the read runs the module's __getattr__ (a package importing
-                    # its submodules on first access, as Prefect's server API does)
-                    self.call_local(target, "__getattr__", 0, given=[Str(attr)])
+                if strict:  # (a package importing its submodules on first access, as
+                    self.module_getattr(target, attr)  # Prefect's server API does)
                 if attr not in target.ns and strict and not target.done and not target.open:
                     # A submodule is an attribute only once its own import has finished:
                     # one that exists but was not imported yet raises as any missing name.
